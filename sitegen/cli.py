@@ -1,0 +1,90 @@
+"""Command line: argument parsing, output, and exit codes (the only place that sets them)."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from sitegen import __version__
+from sitegen.build import BuildOptions, BuildReport, build
+from sitegen.errors import BuildFailed, Diagnostic, Severity
+
+log = logging.getLogger("sitegen")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose - args.quiet)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sitegen", description=(
+        "Build a portfolio site from Markdown posts whose animations are rendered from data and cached."))
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=Path("."), metavar="DIR",
+                        help="the site folder, holding sitegen.toml and content/ (default: current folder)")
+    common.add_argument("-q", "--quiet", action="count", default=0, help="print only problems and the summary")
+    common.add_argument("-v", "--verbose", action="count", default=0, help="print more: each stage's time")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    build_cmd = commands.add_parser("build", parents=[common], help="build the site into site/",
+                                    description="Read sitegen.toml and content/, write the site to site/. "
+                                    "site/ is replaced only when the build succeeds.")
+    build_cmd.add_argument("--drafts", action="store_true", help="include posts with 'draft: true' or 'published: false'")
+    build_cmd.add_argument("--base-url", metavar="URL", help="the path the site is served under, e.g. /my-repo/ "
+                           "for a GitHub project page (overrides base_url in sitegen.toml)")
+    build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build_cmd.set_defaults(run=_run_build)
+    return parser
+
+
+def _configure_logging(level: int) -> None:
+    logging.basicConfig(format="%(message)s", stream=sys.stderr, level=logging.WARNING)
+    log.setLevel(logging.WARNING if level < 0 else logging.DEBUG if level > 0 else logging.INFO)
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    options = BuildOptions(root=args.root, base_url=args.base_url, drafts=args.drafts, strict=args.strict)
+    try:
+        report = build(options)
+    except BuildFailed as failed:
+        _print_diagnostics(failed.diagnostics)
+        errors = len(failed.errors)
+        warnings = len(failed.diagnostics) - errors
+        print(f"Build failed: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}. "
+              "The previous site was left as it was.", file=sys.stderr)
+        return EXIT_FAILED
+    _print_diagnostics(report.diagnostics)
+    _print_summary(report, args.verbose > 0)
+    return EXIT_OK
+
+
+def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+    order = sorted(diagnostics, key=lambda d: (d.severity is not Severity.ERROR, d.path, d.line or 0))
+    for diagnostic in order:
+        print(diagnostic.format(), file=sys.stderr)
+
+
+def _print_summary(report: BuildReport, verbose: bool) -> None:
+    if verbose:
+        for stage, seconds in report.stage_seconds:
+            log.debug("  %-9s %6.3f s", stage, seconds)
+    w = report.written
+    warnings = len(report.diagnostics)
+    log.warning("Built %d pages (%d posts) into %s/ in %.2f s: %d files written, %d unchanged, %d removed%s.",
+                report.pages, report.posts, report.config.output_dir, report.seconds, w.written, w.unchanged,
+                w.removed, f"; {warnings} warning{'s' * (warnings != 1)}" if warnings else "")

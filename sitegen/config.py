@@ -1,0 +1,263 @@
+"""sitegen.toml -> a frozen SiteConfig. Every option is declared once, with a type and a default;
+validation reports every problem with its key, its line and a "did you mean" for unknown keys."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Callable
+
+from sitegen.errors import Diagnostic, did_you_mean, error
+
+CONFIG_NAME = "sitegen.toml"
+_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    name: str = ""
+    avatar: str = ""
+    bio: str = ""
+    email: str = ""
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeOptions:
+    accent: str = "#0b7285"
+    accent_dark: str = "#66d9e8"
+    nav: tuple[Link, ...] = ()
+    code_style_light: str = "friendly"
+    code_style_dark: str = "monokai"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    root: Path = Path(".")
+    title: str = "My portfolio"
+    description: str = ""
+    url: str = ""
+    base_url: str = "/"
+    language: str = "en"
+    content_dir: str = "content"
+    output_dir: str = "site"
+    cache_dir: str = ".sitegen-cache"
+    posts_per_page: int = 12
+    permalink: str = "posts/{slug}/"
+    author: Author = field(default_factory=Author)
+    theme: ThemeOptions = field(default_factory=ThemeOptions)
+    drafts: bool = False
+
+    @property
+    def content_path(self) -> Path:
+        return self.root / self.content_dir
+
+    @property
+    def output_path(self) -> Path:
+        return self.root / self.output_dir
+
+    @property
+    def cache_path(self) -> Path:
+        return self.root / self.cache_dir
+
+    @property
+    def templates_path(self) -> Path:
+        return self.root / "templates"
+
+
+# ---- the schema: (key, type, check) per table; defaults come from the dataclasses above ----
+
+Check = Callable[[Any], str | None]
+
+
+def _nonempty(value: Any) -> str | None:
+    return None if value.strip() else "must not be empty"
+
+
+def _colour(value: Any) -> str | None:
+    return None if _COLOUR.match(value) else "must be a colour like '#0b7285'"
+
+
+def _site_url(value: Any) -> str | None:
+    if value and not re.match(r"^https?://[^/\s]+", value):
+        return "must start with http:// or https:// (e.g. 'https://name.github.io')"
+    return None
+
+
+def _positive(value: Any) -> str | None:
+    return None if value > 0 else "must be a positive number"
+
+
+def _permalink(value: Any) -> str | None:
+    return None if "{slug}" in value else "must contain '{slug}' (e.g. 'posts/{slug}/')"
+
+
+_LINK_KEYS = {"title": str, "url": str}
+_TOP: dict[str, tuple[type, Check | None]] = {
+    "title": (str, _nonempty),
+    "description": (str, None),
+    "url": (str, _site_url),
+    "base_url": (str, None),
+    "language": (str, _nonempty),
+    "content_dir": (str, _nonempty),
+    "output_dir": (str, _nonempty),
+    "cache_dir": (str, _nonempty),
+    "posts_per_page": (int, _positive),
+    "permalink": (str, _permalink),
+}
+_AUTHOR: dict[str, tuple[type, Check | None]] = {
+    "name": (str, None), "avatar": (str, None), "bio": (str, None), "email": (str, None),
+    "links": (list, None),
+}
+_THEME: dict[str, tuple[type, Check | None]] = {
+    "accent": (str, _colour), "accent_dark": (str, _colour), "nav": (list, None),
+    "code_style_light": (str, None), "code_style_dark": (str, None),
+}
+_TABLES = {"author": _AUTHOR, "theme": _THEME}
+
+
+def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -> tuple[SiteConfig, list[Diagnostic]]:
+    """Read `root/sitegen.toml` (optional). Returns the config (defaults where invalid) and every problem."""
+    path = root / CONFIG_NAME
+    if not path.exists():
+        return _finish(SiteConfig(root=root), base_url, drafts), []
+    text = path.read_text(encoding="utf-8")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(str(exc))
+        return _finish(SiteConfig(root=root), base_url, drafts), [
+            error(path.name, line, f"sitegen.toml is not valid TOML: {exc}")]
+    problems: list[Diagnostic] = []
+    where = _KeyLines(text, path.name)
+    top = _check_table(raw, _TOP, "", where, problems, extra=set(_TABLES))
+    author = _check_table(raw.get("author", {}), _AUTHOR, "author", where, problems)
+    theme = _check_table(raw.get("theme", {}), _THEME, "theme", where, problems)
+    if "links" in author:
+        author["links"] = _links(author["links"], "author.links", where, problems)
+    if "nav" in theme:
+        theme["nav"] = _links(theme["nav"], "theme.nav", where, problems)
+    _check_style(theme, where, problems)
+    config = SiteConfig(root=root, author=Author(**author), theme=ThemeOptions(**theme), **top)
+    return _finish(config, base_url, drafts), problems
+
+
+def _finish(config: SiteConfig, base_url: str | None, drafts: bool) -> SiteConfig:
+    return replace(config, base_url=normalise_base_url(base_url if base_url is not None else config.base_url),
+                   url=config.url.rstrip("/"), drafts=drafts)
+
+
+def normalise_base_url(value: str) -> str:
+    """'repo', '/repo', 'repo/' -> '/repo/'; '' -> '/'. A full URL keeps only its path."""
+    value = re.sub(r"^https?://[^/]+", "", value.strip())
+    parts = [p for p in value.split("/") if p]
+    return "/" + "".join(p + "/" for p in parts)
+
+
+def _check_table(raw: Any, schema: dict[str, tuple[type, Check | None]], table: str,
+                 where: "_KeyLines", problems: list[Diagnostic], extra: set[str] = frozenset()) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        problems.append(error(where.path, where.line(table, None), f"[{table}] must be a table"))
+        return {}
+    good: dict[str, Any] = {}
+    for key, value in raw.items():
+        dotted = f"{table}.{key}" if table else key
+        if key in extra:
+            continue
+        if key not in schema:
+            problems.append(error(where.path, where.line(table, key), f"unknown key '{dotted}'",
+                                  did_you_mean(key, list(schema) + sorted(extra))))
+            continue
+        expected, check = schema[key]
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            problems.append(error(where.path, where.line(table, key),
+                                  f"'{dotted}' must be {_type_name(expected)}, not {_type_name(type(value))}"))
+            continue
+        message = check(value) if check else None
+        if message:
+            problems.append(error(where.path, where.line(table, key), f"'{dotted}' {message}"))
+            continue
+        good[key] = value
+    return good
+
+
+def _links(items: list[Any], dotted: str, where: "_KeyLines", problems: list[Diagnostic]) -> tuple[Link, ...]:
+    table, key = dotted.split(".")
+    links = []
+    for item in items:
+        if not isinstance(item, dict) or set(item) - {"title", "url", "label"} or "url" not in item:
+            problems.append(error(where.path, where.line(table, key),
+                                  f"each entry of '{dotted}' must be a table like {{ title = \"About\", url = \"/about/\" }}"))
+            continue
+        title = item.get("title", item.get("label", ""))
+        if not all(isinstance(v, str) for v in item.values()):
+            problems.append(error(where.path, where.line(table, key), f"'{dotted}' titles and urls must be strings"))
+            continue
+        links.append(Link(title=title, url=item["url"]))
+    return tuple(links)
+
+
+def _check_style(theme: dict[str, Any], where: "_KeyLines", problems: list[Diagnostic]) -> None:
+    from pygments.styles import get_all_styles
+
+    styles = set(get_all_styles())
+    for key in ("code_style_light", "code_style_dark"):
+        if key in theme and theme[key] not in styles:
+            name = theme.pop(key)
+            problems.append(error(where.path, where.line("theme", key),
+                                  f"'theme.{key}' names no Pygments style: '{name}'", did_you_mean(name, styles)))
+
+
+def _type_name(kind: type) -> str:
+    return {str: "a string", int: "an integer", list: "a list", dict: "a table", bool: "true or false",
+            float: "a number"}.get(kind, kind.__name__)
+
+
+def _toml_error_line(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+class _KeyLines:
+    """Finds the line a key is set on in the TOML text, for messages (tomllib keeps no positions)."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.path = path
+        self._lines = text.splitlines()
+
+    def line(self, table: str, key: str | None) -> int | None:
+        current = ""
+        for number, raw in enumerate(self._lines, start=1):
+            stripped = raw.strip()
+            header = re.match(r"^\[\s*([^\]]+?)\s*\]", stripped)
+            if header:
+                current = header.group(1)
+                if key is None and current == table:
+                    return number
+                continue
+            if key is None:
+                continue
+            if current == table and re.match(rf"^{re.escape(key)}\s*=", stripped):
+                return number
+            if current == "" and table and re.match(rf"^{re.escape(table)}\.{re.escape(key)}\s*=", stripped):
+                return number
+        return None
+
+
+def option_names() -> list[str]:
+    """Every valid key, dotted, for documentation."""
+    names = list(_TOP)
+    for table, schema in _TABLES.items():
+        names += [f"{table}.{key}" for key in schema]
+    return names
+
+
+def defaults() -> dict[str, Any]:
+    return {f.name: f.default for f in fields(SiteConfig) if f.name not in ("root", "author", "theme", "drafts")}

@@ -1,0 +1,49 @@
+"""content/ -> SourceFile*: posts under posts/, standalone pages under pages/, every other file an asset."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sitegen.errors import Diagnostic, warning
+from sitegen.model import SourceFile
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+_IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".pyc")
+_IGNORED_NAMES = {"__pycache__", "Thumbs.db", ".DS_Store"}
+
+
+def discover(content: Path, site_root: Path) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, ...]]:
+    """Every usable file under `content`, sorted by path. Hidden files and editor leftovers are skipped;
+    a symlink that points outside the site folder is skipped with a warning."""
+    if not content.is_dir():
+        return (), ()
+    files: list[SourceFile] = []
+    problems: list[Diagnostic] = []
+    root = site_root.resolve()
+    for dirpath, dirnames, filenames in os.walk(content, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not _ignored(d))
+        for name in sorted(filenames):
+            if _ignored(name):
+                continue
+            path = Path(dirpath) / name
+            rel = path.relative_to(content).as_posix()
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                problems.append(warning(f"{content.name}/{rel}", None,
+                                        "skipped: a symlink that points outside the site folder"))
+                continue
+            files.append(SourceFile(path=path, rel=rel, kind=_kind(rel)))
+    return tuple(sorted(files, key=lambda f: f.rel)), tuple(problems)
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith((".", "_")) or name in _IGNORED_NAMES or name.endswith(_IGNORED_SUFFIXES)
+
+
+def _kind(rel: str) -> str:
+    if rel.lower().endswith(MARKDOWN_SUFFIXES):
+        top = rel.split("/", 1)[0]
+        if top == "posts":
+            return "post"
+        if top == "pages" or "/" not in rel:
+            return "page"
+    return "asset"

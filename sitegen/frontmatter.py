@@ -1,0 +1,68 @@
+"""YAML front matter: split it from the body, load it safely, and remember the line of each key."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from sitegen.errors import SitegenError
+from sitegen.model import FrozenMap
+
+try:  # libyaml is much faster when the wheel has it; both are safe loaders
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    data: FrozenMap
+    key_lines: FrozenMap  # top-level key -> 1-based line in the source file
+    body: str
+    body_line: int  # 1-based line where the body starts
+
+    def line(self, key: str) -> int | None:
+        return self.key_lines.get(key)
+
+
+def split_front_matter(text: str, path: str) -> FrontMatter:
+    """Parse `---\\nYAML\\n---\\nbody`. A file without front matter is all body."""
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        return FrontMatter(FrozenMap(), FrozenMap(), text, 1)
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        raise SitegenError(path, 1, "front matter is not closed",
+                           "end the YAML block with a line holding only '---'")
+    yaml_text = "".join(lines[1:end])
+    data, key_lines = _load(yaml_text, path, first_line=2)
+    return FrontMatter(FrozenMap(data), FrozenMap(key_lines), "".join(lines[end + 1:]), end + 2)
+
+
+def _load(yaml_text: str, path: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
+    loader = _Loader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        at_end = mark is not None and mark.index >= len(yaml_text.rstrip())
+        if at_end and exc.context_mark is not None:  # "found end of stream": point where the value began
+            mark = exc.context_mark
+        line = first_line + mark.line if mark else first_line
+        problem = " ".join(filter(None, [exc.context, exc.problem]))
+        raise SitegenError(path, line, f"front matter is not valid YAML: {problem}",
+                           "check the indentation and quote values that contain ': ' or start with a special character") from None
+    except yaml.YAMLError as exc:
+        raise SitegenError(path, first_line, f"front matter is not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise SitegenError(path, first_line, "front matter must be a mapping of keys to values",
+                           "write 'key: value' lines, e.g. 'title: My project'")
+    key_lines = {str(key.value): first_line + key.start_mark.line for key, _ in node.value}
+    return {str(k): v for k, v in data.items()}, key_lines

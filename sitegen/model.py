@@ -1,0 +1,181 @@
+"""The frozen objects that flow between the stages of a build."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+
+class FrozenMap(Mapping[str, Any]):
+    """A read-only, picklable mapping; templates reach keys as attributes too (`post.extra.venue`)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any] | None = None, **items: Any) -> None:
+        object.__setattr__(self, "_data", {**(data or {}), **items})
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self._data[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        raise AttributeError("FrozenMap is read-only")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMap, (self._data,))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file under content/. `rel` is its POSIX path relative to content/ (used in messages and URLs)."""
+
+    path: Path
+    rel: str
+    kind: str  # "post", "page" or "asset"
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    teaser: str = ""
+    image: str = ""
+    overlay_image: str = ""
+    overlay_color: str = ""
+    overlay_filter: str = ""
+    caption_html: str = ""
+    og_image: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SidebarBlock:
+    title: str = ""
+    image: str = ""
+    image_alt: str = ""
+    text_html: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GalleryItem:
+    url: str = ""
+    image_path: str = ""
+    alt: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A parsed post or standalone page. Internal URLs in its HTML are site-root paths ('/posts/a.png');
+    the theme turns them into links relative to the page they appear on."""
+
+    kind: str  # "post" or "page"
+    source: str  # the path shown in messages, e.g. 'content/posts/a.md'
+    source_rel: str  # relative to content/, e.g. 'posts/a.md'
+    title: str
+    slug: str
+    url_path: str  # site-relative output location: 'posts/slug/' or 'about.html'
+    date: datetime | None
+    last_modified: datetime | None
+    draft: bool
+    layout: str
+    description: str  # plain text, for cards and meta tags
+    excerpt_html: str
+    content_html: str
+    toc_html: str
+    show_toc: bool
+    header: Header
+    sidebar: tuple[SidebarBlock, ...]
+    gallery: tuple[GalleryItem, ...]
+    tags: tuple[str, ...]
+    categories: tuple[str, ...]
+    word_count: int
+    extra: FrozenMap  # front-matter keys sitegen does not interpret, for templates
+    front_matter: FrozenMap
+    key_lines: FrozenMap  # front-matter key -> line in the source file
+
+    @property
+    def reading_time(self) -> int:
+        """Minutes at 200 words a minute, at least one."""
+        return max(1, round(self.word_count / 200))
+
+    @property
+    def teaser_image(self) -> str:
+        return self.header.teaser or self.header.image or self.header.overlay_image
+
+    @property
+    def og_image(self) -> str:
+        return self.header.og_image or self.header.teaser or self.header.image or self.header.overlay_image
+
+    @property
+    def output_file(self) -> str:
+        return output_file(self.url_path)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A tag or category with the posts that carry it, newest first."""
+
+    taxonomy: str  # "tags" or "categories"
+    name: str
+    slug: str
+    posts: tuple[Post, ...]
+
+    @property
+    def url_path(self) -> str:
+        return f"{self.taxonomy}/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Paginator:
+    number: int
+    count: int
+    url_path: str
+    prev_path: str | None
+    next_path: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One file to render: a template, the context it needs, and where it goes in site/."""
+
+    template: str
+    url_path: str
+    title: str
+    context: FrozenMap
+    source: str = ""
+    source_line: int | None = None
+    absolute_links: bool = False  # 404.html is served at any depth, so its links cannot be relative
+
+    @property
+    def output_file(self) -> str:
+        return output_file(self.url_path)
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """Bytes bound for site/ (or a file to copy there)."""
+
+    rel: str
+    data: bytes | None = None
+    copy_from: Path | None = None
+
+
+def output_file(url_path: str) -> str:
+    """'posts/a/' -> 'posts/a/index.html'; '' -> 'index.html'; 'feed.xml' stays."""
+    if url_path == "" or url_path.endswith("/"):
+        return url_path + "index.html"
+    return url_path

@@ -1,0 +1,285 @@
+"""SourceFile -> Post: front matter people already write for Jekyll (and Minimal Mistakes), Markdown body."""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import unquote
+
+import nh3
+
+from sitegen.errors import Diagnostic, SitegenError, did_you_mean, error, warning
+from sitegen.frontmatter import FrontMatter, split_front_matter
+from sitegen.markup import MarkdownRenderer, Rendered, plain_text
+from sitegen.model import FrozenMap, GalleryItem, Header, Post, SidebarBlock, SourceFile
+from sitegen.slugs import slugify, split_date_prefix, title_from_slug, to_datetime
+from sitegen.urls import is_external, resolve_relative, rewrite_urls
+
+KNOWN_KEYS = frozenset({
+    "title", "date", "last_modified_at", "published", "draft", "excerpt", "teaser", "description", "header",
+    "sidebar", "gallery", "tags", "categories", "category", "toc", "layout", "permalink", "slug",
+})
+_HEADER_KEYS = ("teaser", "image", "overlay_image", "overlay_color", "overlay_filter", "caption", "og_image")
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif")
+_DESCRIPTION_CHARS = 220
+
+
+@dataclass(frozen=True, slots=True)
+class ParseContext:
+    """What parsing one file may know about the rest of the site (picklable, for worker processes)."""
+
+    content_dir: str  # e.g. 'content', for messages
+    content_files: frozenset[str]  # content-relative paths of every file, to check links
+    permalink: str  # pattern for posts, e.g. 'posts/{slug}/'
+
+
+def parse_source(source: SourceFile, context: ParseContext, renderer: MarkdownRenderer) -> tuple[Post | None, list[Diagnostic]]:
+    """Parse one post or page. Returns None (and the reasons) when it cannot be used."""
+    shown = f"{context.content_dir}/{source.rel}"
+    try:
+        front = split_front_matter(source.path.read_text(encoding="utf-8"), shown)
+    except SitegenError as exc:
+        return None, [exc.diagnostic()]
+    except UnicodeDecodeError as exc:
+        return None, [error(shown, None, f"not UTF-8 text: {exc.reason}", "save the file as UTF-8")]
+    fields = _Fields(front, shown, source.rel)
+    post = _build_post(source, fields, context, renderer)
+    return (None if fields.fatal else post), fields.problems
+
+
+class _Fields:
+    """Reads typed values out of front matter, recording a diagnostic (with the key's line) per problem."""
+
+    def __init__(self, front: FrontMatter, shown: str, rel: str) -> None:
+        self.front, self.shown, self.rel = front, shown, rel
+        self.problems: list[Diagnostic] = []
+        self.fatal = False
+
+    def fail(self, key: str | None, message: str, hint: str = "", fatal: bool = False) -> None:
+        line = self.front.line(key) if key else 1
+        self.problems.append(error(self.shown, line, message, hint))
+        self.fatal = self.fatal or fatal
+
+    def warn(self, line: int | None, message: str, hint: str = "") -> None:
+        self.problems.append(warning(self.shown, line, message, hint))
+
+    def text(self, key: str, default: str = "") -> str:
+        value = self.front.data.get(key)
+        if value is None:
+            return default
+        if isinstance(value, (dict, list)):
+            self.fail(key, f"'{key}' must be text, not a {'mapping' if isinstance(value, dict) else 'list'}")
+            return default
+        return str(value)
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.front.data.get(key, default)
+        if isinstance(value, bool):
+            return value
+        self.fail(key, f"'{key}' must be true or false, not {value!r}")
+        return default
+
+    def when(self, key: str) -> datetime | None:
+        if self.front.data.get(key) is None:
+            return None
+        try:
+            return to_datetime(self.front.data[key])
+        except ValueError:
+            self.fail(key, f"'{key}' is not a date: {self.front.data[key]!r}",
+                      "write it as YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS +0100'")
+            return None
+
+    def words(self, *keys: str) -> tuple[str, ...]:
+        """Tags or categories: a list, or a string split on commas (or, like Jekyll, on spaces)."""
+        for key in keys:
+            value = self.front.data.get(key)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                parts = value.split(",") if "," in value else value.split()
+                return tuple(p.strip() for p in parts if p.strip())
+            if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+                return tuple(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
+            self.fail(key, f"'{key}' must be a string or a list of strings")
+        return ()
+
+    def mapping_list(self, key: str) -> list[dict[str, Any]]:
+        value = self.front.data.get(key)
+        if value is None:
+            return []
+        items = [value] if isinstance(value, dict) else value
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            self.fail(key, f"'{key}' must be a list of mappings", f"e.g. '{key}:\\n  - title: ...'")
+            return []
+        return items
+
+
+def _build_post(source: SourceFile, fields: _Fields, context: ParseContext, renderer: MarkdownRenderer) -> Post:
+    front = fields.front
+    stem = PurePosixPath(source.rel).stem
+    if stem == "index" and "/" in source.rel:
+        stem = PurePosixPath(source.rel).parent.name
+    file_date, file_slug = split_date_prefix(stem)
+    slug = slugify(fields.text("slug") or file_slug)
+    title = fields.text("title").strip() or title_from_slug(file_slug)
+    if not title or not slug:
+        fields.fail("title" if "title" in front.data else None,
+                    "no title, and none can be made from the file name",
+                    "add 'title: ...' to the front matter, or name the file like 2024-03-02-my-project.md", fatal=True)
+    date = fields.when("date") or (to_datetime(file_date) if file_date else None)
+    if source.kind == "post" and date is None and "date" not in front.data:
+        fields.warn(1, "this post has no date", "add 'date: YYYY-MM-DD' or name the file YYYY-MM-DD-slug.md")
+    rendered = renderer.render(front.body)
+    content_html = _resolve_links(rendered.html, source.rel, context, fields)
+    for snippet, problem in rendered.problems:
+        fields.warn(_line_of(front, snippet.strip().splitlines()[0] if snippet.strip() else snippet), problem)
+    description = _description(fields, rendered, content_html)
+    header = _header(fields, renderer)
+    return Post(
+        kind=source.kind, source=fields.shown, source_rel=source.rel, title=title, slug=slug,
+        url_path=_url_path(source.kind, slug, date, fields, context),
+        date=date, last_modified=fields.when("last_modified_at"),
+        draft=fields.flag("draft", False) or not fields.flag("published", True),
+        layout=fields.text("layout"),
+        description=description,
+        excerpt_html=_resolve_links(rendered.excerpt_html, source.rel, context, None) or f"<p>{html.escape(description)}</p>",
+        content_html=content_html, toc_html=rendered.toc_html, show_toc=fields.flag("toc", False),
+        header=header, sidebar=_sidebar(fields), gallery=_gallery(fields),
+        tags=fields.words("tags"), categories=fields.words("categories", "category"),
+        word_count=rendered.word_count,
+        extra=FrozenMap({k: v for k, v in front.data.items() if k not in KNOWN_KEYS}),
+        front_matter=front.data, key_lines=front.key_lines,
+    )
+
+
+def _url_path(kind: str, slug: str, date: datetime | None, fields: _Fields, context: ParseContext) -> str:
+    permalink = fields.text("permalink").strip()
+    if permalink:
+        if is_external(permalink) or ".." in permalink.split("/"):
+            fields.fail("permalink", f"'permalink' must be a path inside the site, not {permalink!r}",
+                        "e.g. permalink: /projects/my-project/")
+        else:
+            path = permalink.lstrip("/")
+            return path if path == "" or path.endswith("/") or "." in path.rsplit("/", 1)[-1] else path + "/"
+    if kind == "page":
+        return f"{slug}/"
+    year, month, day = (f"{date:%Y}", f"{date:%m}", f"{date:%d}") if date else ("", "", "")
+    path = context.permalink.format(slug=slug, year=year, month=month, day=day)
+    return re.sub(r"/{2,}", "/", path).lstrip("/")
+
+
+def _resolve_links(markup: str, rel: str, context: ParseContext, fields: _Fields | None) -> str:
+    """Relative URLs become site-root paths; a relative link to a missing file is a warning."""
+    if not markup:
+        return markup
+
+    def resolve(url: str) -> str:
+        if not url or url.startswith(("/", "#")) or is_external(url):
+            return url
+        resolved = resolve_relative(html.unescape(url), rel)
+        if resolved is None:
+            if fields:
+                fields.warn(_line_of(fields.front, url), f"link '{url}' points outside the content folder")
+            return url
+        target = resolved.split("#", 1)[0].split("?", 1)[0].lstrip("/")
+        if fields and target and unquote(target).rstrip("/") not in context.content_files:
+            fields.warn(_line_of(fields.front, url), f"link '{url}' points to a file that does not exist",
+                        f"looked for {context.content_dir}/{unquote(target)}")
+        return html.escape(resolved, quote=True)
+
+    return rewrite_urls(markup, resolve)
+
+
+def _line_of(front: FrontMatter, needle: str) -> int | None:
+    index = front.body.find(needle)
+    return None if index < 0 else front.body_line + front.body.count("\n", 0, index)
+
+
+def _description(fields: _Fields, rendered: Rendered, content_html: str) -> str:
+    for key in ("excerpt", "description", "teaser"):
+        text = fields.text(key).strip()
+        if text and not (key == "teaser" and text.lower().endswith(_IMAGE_SUFFIXES)):
+            return plain_text(text)
+    source = rendered.excerpt_html or _first_paragraph(content_html)
+    return _shorten(plain_text(source), _DESCRIPTION_CHARS)
+
+
+def _first_paragraph(markup: str) -> str:
+    match = re.search(r"<p\b[^>]*>(.*?)</p>", markup, re.S)
+    return match.group(1) if match else ""
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def _image(value: Any, rel: str) -> str:
+    """An image path from front matter: external and root paths as written, relative ones resolved."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    return resolve_relative(text, rel) or text
+
+
+def _header(fields: _Fields, renderer: MarkdownRenderer) -> Header:
+    raw = fields.front.data.get("header") or {}
+    if not isinstance(raw, dict):
+        fields.fail("header", "'header' must be a mapping", "e.g. 'header:\\n  teaser: /assets/img/teaser.png'")
+        raw = {}
+    unknown = set(raw) - set(_HEADER_KEYS) - {"actions", "video", "overlay_color_dark", "image_description", "show_overlay_excerpt"}
+    for key in sorted(unknown):
+        fields.warn(fields.front.line("header"), f"unknown key 'header.{key}' is ignored", did_you_mean(key, _HEADER_KEYS))
+    teaser = raw.get("teaser")
+    top_teaser = fields.text("teaser").strip()
+    if not teaser and top_teaser.lower().endswith(_IMAGE_SUFFIXES):
+        teaser = top_teaser
+    caption = str(raw.get("caption") or "")
+    return Header(
+        teaser=_image(teaser, fields.rel), image=_image(raw.get("image"), fields.rel),
+        overlay_image=_image(raw.get("overlay_image"), fields.rel),
+        overlay_color=_css_colour(raw.get("overlay_color")), overlay_filter=_overlay_filter(raw.get("overlay_filter")),
+        caption_html=sanitize(renderer.render_inline(caption)) if caption else "",
+        og_image=_image(raw.get("og_image"), fields.rel),
+    )
+
+
+def _css_colour(value: Any) -> str:
+    text = str(value or "").strip()
+    return text if re.fullmatch(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]+|rgba?\([\d\s.,%]+\)", text) else ""
+
+
+def _overlay_filter(value: Any) -> str:
+    """A number 0-1 means a black veil of that opacity; a CSS rgba() colour is used as it is."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"rgba(0, 0, 0, {min(max(float(value), 0.0), 1.0)})"
+    return _css_colour(value)
+
+
+def _sidebar(fields: _Fields) -> tuple[SidebarBlock, ...]:
+    blocks = []
+    for item in fields.mapping_list("sidebar"):
+        blocks.append(SidebarBlock(
+            title=str(item.get("title") or ""), image=_image(item.get("image"), fields.rel),
+            image_alt=str(item.get("image_alt") or ""),
+            text_html=sanitize(str(item.get("text") or "")),
+        ))
+    return tuple(blocks)
+
+
+def _gallery(fields: _Fields) -> tuple[GalleryItem, ...]:
+    items = []
+    for item in fields.mapping_list("gallery"):
+        image_path = _image(item.get("image_path") or item.get("url"), fields.rel)
+        items.append(GalleryItem(url=_image(item.get("url") or image_path, fields.rel), image_path=image_path,
+                                 alt=str(item.get("alt") or ""), title=str(item.get("title") or "")))
+    return tuple(items)
+
+
+def sanitize(markup: str) -> str:
+    """HTML written in front matter (sidebar text, captions): formatting and links kept, scripts gone."""
+    return nh3.clean(markup, link_rel="noopener noreferrer")

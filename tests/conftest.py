@@ -1,0 +1,66 @@
+"""Shared helpers: real site folders in tmp_path, and the real CLI run in a subprocess."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 300) -> Result:
+    """`sitegen ARGS` as a user runs it, from `cwd`."""
+    environment = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+    proc = subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd, capture_output=True, text=True,
+                          env=environment, timeout=timeout)
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+def post(title: str | None = None, body: str = "Some text.", **front: object) -> str:
+    """A post file: front matter from keyword arguments (YAML flow values), then the body."""
+    lines = ["---"]
+    if title is not None:
+        lines.append(f"title: {title!r}" if not title.startswith('"') else f"title: {title}")
+    lines += [f"{key}: {value}" for key, value in front.items()]
+    lines += ["---", textwrap.dedent(body).strip(), ""]
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def site(tmp_path: Path):
+    """A factory: site({'content/posts/x.md': ...}) -> the site folder."""
+    def make(files: dict[str, str], config: str | None = None) -> Path:
+        root = tmp_path / "mysite"
+        root.mkdir(exist_ok=True)
+        write(root, files)
+        if config is not None:
+            (root / "sitegen.toml").write_text(textwrap.dedent(config), encoding="utf-8")
+        return root
+    return make
+
+
+def read(root: Path, rel: str) -> str:
+    return (root / "site" / rel).read_text(encoding="utf-8")
