@@ -124,7 +124,7 @@ def _term_pages(posts: tuple[Post, ...], taxonomy: str) -> list[Page]:
             grouped.setdefault(slug, (name, []))[1].append(post)
     terms = sorted((Term(taxonomy, name, slug, tuple(items)) for slug, (name, items) in grouped.items()),
                    key=lambda t: t.name.lower())
-    if not terms:
+    if not terms and taxonomy != "tags":  # the tag index is always there: the navigation links to it
         return []
     label = taxonomy.capitalize()
     pages = [Page("terms.html", f"{taxonomy}/", label, FrozenMap(taxonomy=taxonomy, terms=tuple(terms)))]

@@ -147,7 +147,7 @@ def _build_post(source: SourceFile, fields: _Fields, context: ParseContext, rend
         description=description,
         excerpt_html=_resolve_links(rendered.excerpt_html, source.rel, context, None) or f"<p>{html.escape(description)}</p>",
         content_html=content_html, toc_html=rendered.toc_html, show_toc=fields.flag("toc", False),
-        header=header, sidebar=_sidebar(fields), gallery=_gallery(fields),
+        header=header, sidebar=_sidebar(fields, renderer), gallery=_gallery(fields),
         tags=fields.words("tags"), categories=fields.words("categories", "category"),
         word_count=rendered.word_count,
         extra=FrozenMap({k: v for k, v in front.data.items() if k not in KNOWN_KEYS}),
@@ -260,13 +260,15 @@ def _overlay_filter(value: Any) -> str:
     return _css_colour(value)
 
 
-def _sidebar(fields: _Fields) -> tuple[SidebarBlock, ...]:
+def _sidebar(fields: _Fields, renderer: MarkdownRenderer) -> tuple[SidebarBlock, ...]:
+    """Sidebar text is Markdown that may hold HTML (as in Minimal Mistakes), sanitised."""
     blocks = []
     for item in fields.mapping_list("sidebar"):
+        text = str(item.get("text") or "")
         blocks.append(SidebarBlock(
             title=str(item.get("title") or ""), image=_image(item.get("image"), fields.rel),
             image_alt=str(item.get("image_alt") or ""),
-            text_html=sanitize(str(item.get("text") or "")),
+            text_html=sanitize(renderer.render_inline(text)) if text else "",
         ))
     return tuple(blocks)
 

@@ -13,7 +13,7 @@ from sitegen import __version__
 from sitegen.config import SiteConfig
 from sitegen.model import OutputFile, Page
 from sitegen.slugs import slugify
-from sitegen.urls import absolute_url, localize, site_path
+from sitegen.urls import absolute_url, localize, rewrite_urls, site_path
 
 # Jekyll layouts people already name in front matter, and the template each means here.
 LAYOUT_ALIASES = {"single": None, "post": None, "default": None, "splash": "page", "archive": "page"}
@@ -49,13 +49,18 @@ class Theme:
             undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        env.filters.update(datefmt=_datefmt, iso=_iso, slugify=slugify)
+        env.filters.update(datefmt=_datefmt, iso=_iso, slugify=slugify, absolute_links=self._absolute_links)
         env.globals.update(
             site=self.config, url=site_path, generator=f"sitegen {__version__}",
             abs_url=lambda path="": absolute_url(self.config.url, self.config.base_url, site_path(path)),
             term_path=lambda taxonomy, name: f"{taxonomy}/{slugify(name)}/",
         )
         return env
+
+    def _absolute_links(self, html: str) -> str:
+        """Root paths in `html` as full URLs, for feeds (read outside the site)."""
+        return rewrite_urls(html, lambda u: absolute_url(self.config.url, self.config.base_url, u)
+                            if u.startswith("/") and not u.startswith("//") else u)
 
     @cached_property
     def templates(self) -> frozenset[str]:
