@@ -37,11 +37,13 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
         raise SitegenError(path, 1, "front matter is not closed",
                            "end the YAML block with a line holding only '---'")
     yaml_text = "".join(lines[1:end])
-    data, key_lines = _load(yaml_text, path, first_line=2)
+    data, key_lines = load_yaml_mapping(yaml_text, path, first_line=2, what="front matter")
     return FrontMatter(FrozenMap(data), FrozenMap(key_lines), "".join(lines[end + 1:]), end + 2)
 
 
-def _load(yaml_text: str, path: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
+def load_yaml_mapping(yaml_text: str, path: str, first_line: int, what: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """Load a YAML mapping safely; returns it and the 1-based line of each top-level key.
+    `first_line` is the line of the YAML's first line in `path`; `what` names it in messages."""
     loader = _Loader(yaml_text)
     try:
         node = loader.get_single_node()
@@ -55,14 +57,14 @@ def _load(yaml_text: str, path: str, first_line: int) -> tuple[dict[str, Any], d
             mark = exc.context_mark
         line = first_line + mark.line if mark else first_line
         problem = " ".join(filter(None, [exc.context, exc.problem]))
-        raise SitegenError(path, line, f"front matter is not valid YAML: {problem}",
+        raise SitegenError(path, line, f"{what} is not valid YAML: {problem}",
                            "check the indentation and quote values that contain ': ' or start with a special character") from None
     except yaml.YAMLError as exc:
-        raise SitegenError(path, first_line, f"front matter is not valid YAML: {exc}") from None
+        raise SitegenError(path, first_line, f"{what} is not valid YAML: {exc}") from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        raise SitegenError(path, first_line, "front matter must be a mapping of keys to values",
+        raise SitegenError(path, first_line, f"{what} must be a mapping of keys to values",
                            "write 'key: value' lines, e.g. 'title: My project'")
     key_lines = {str(key.value): first_line + key.start_mark.line for key, _ in node.value}
     return {str(k): v for k, v in data.items()}, key_lines

@@ -15,6 +15,11 @@ from markdown.treeprocessors import Treeprocessor
 
 from sitegen.mathml import MathExtension
 
+ANIMATION_FENCE = "animation"
+# A <div>, so Markdown treats it as a block and does not wrap it in <p>.
+ANIMATION_PLACEHOLDER = '<div data-sitegen-animation="{index}"></div>'
+ANIMATION_PLACEHOLDER_RE = re.compile(r'<div data-sitegen-animation="(\d+)"></div>')
+
 MORE = "<!--more-->"
 _IAL_ALONE = re.compile(r"^\{:?\s*([^}\n]+)\}\s*$")
 _IAL_LEADING = re.compile(r"^\{:\s*([^}\n]+)\}[ \t]*\n")
@@ -30,6 +35,7 @@ class Rendered:
     toc_html: str
     word_count: int
     problems: tuple[tuple[str, str], ...]  # (source snippet, message)
+    animations: tuple[str, ...] = ()  # the YAML body of each ```animation fence, in order
 
 
 class _KramdownIAL(Treeprocessor):
@@ -81,19 +87,26 @@ def _extension_configs(extra_fences: list[dict[str, Any]]) -> dict[str, dict[str
 
 
 class MarkdownRenderer:
-    """Converts post bodies. `extra_fences` are pymdownx.superfences custom fences (e.g. `animation`)."""
+    """Converts post bodies; ```animation fences become placeholders and their bodies are kept."""
 
     # Each extension costs time on every post (smarty alone doubled it), so only what posts use.
     EXTENSIONS = ["attr_list", "md_in_html", "tables", "footnotes", "abbr", "def_list", "toc", "admonition",
                   "sane_lists", "pymdownx.highlight", "pymdownx.superfences", "pymdownx.tilde"]
 
-    def __init__(self, extra_fences: list[dict[str, Any]] | None = None) -> None:
+    def __init__(self) -> None:
         self._math = MathExtension()
+        self._animations: list[str] = []
+        fence = {"name": ANIMATION_FENCE, "class": ANIMATION_FENCE, "format": self._animation_placeholder}
         self._md = markdown.Markdown(
             extensions=[*self.EXTENSIONS, self._math, _KramdownExtension()],
-            extension_configs=_extension_configs(extra_fences or []),
+            extension_configs=_extension_configs([fence]),
             output_format="html",
         )
+
+    def _animation_placeholder(self, source: str, *args: Any, **kwargs: Any) -> str:
+        """Superfences calls this for each ```animation block (in lists and quotes too)."""
+        self._animations.append(source)
+        return ANIMATION_PLACEHOLDER.format(index=len(self._animations) - 1)
 
     @property
     def markdown(self) -> markdown.Markdown:
@@ -101,12 +114,14 @@ class MarkdownRenderer:
 
     def render(self, text: str) -> Rendered:
         self._md.reset()
+        self._animations = []
         html = self._md.convert(text)
         excerpt = html.split(MORE, 1)[0] if MORE in html else ""
         toc = getattr(self._md, "toc", "")
         has_entries = bool(getattr(self._md, "toc_tokens", []))
         words = len(_WORDS.findall(_TAGS.sub(" ", html)))
-        return Rendered(html, excerpt, toc if has_entries else "", words, tuple(self._math.problems))
+        return Rendered(html, excerpt, toc if has_entries else "", words, tuple(self._math.problems),
+                        tuple(self._animations))
 
     def render_inline(self, text: str) -> str:
         """One line of Markdown (a caption) -> HTML without the surrounding <p>."""

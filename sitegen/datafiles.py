@@ -1,0 +1,149 @@
+"""Data files an animation reads: where they are (never outside the site folder) and their arrays
+(.npy, .npz, .npz#name, .csv). Nothing is ever unpickled."""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+
+from sitegen.dataset import DataSet
+
+SUFFIXES = (".npy", ".npz", ".csv")
+
+
+class DataError(Exception):
+    """A data file cannot be used; the message says which and why."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+@dataclass(frozen=True, slots=True)
+class DataRef:
+    """A resolved reference: the file on disk, the array picked by '#name', and the text as written."""
+
+    written: str
+    path: Path
+    pick: str | None
+    rel: str  # relative to the site root, POSIX: part of the cache key (never an absolute path)
+
+
+def resolve(written: str, post_dir: Path, site_root: Path) -> DataRef:
+    """Find `written` next to the post, then from the site root. Paths may not leave the site folder:
+    absolute paths, '..' that climbs out, and symlinks that point outside are refused."""
+    text, _, pick = written.partition("#")
+    pure = PurePosixPath(text.replace("\\", "/"))
+    if not text or pure.is_absolute() or text.startswith("~") or (len(text) > 1 and text[1] == ":"):
+        raise DataError(f"'{written}' must be a path relative to the post or the site folder",
+                        "e.g. 'data/cortex_wave.npz'")
+    root = site_root.resolve()
+    for base in (post_dir, site_root):
+        candidate = (base / pure)
+        if not (candidate.exists() or candidate.is_symlink()):
+            continue
+        real = candidate.resolve()
+        if not real.is_relative_to(root):
+            raise DataError(f"'{written}' points outside the site folder", "keep data files inside the site folder")
+        if not real.is_file():
+            raise DataError(f"'{written}' is not a file")
+        return DataRef(written, real, pick or None, real.relative_to(root).as_posix())
+    climbs = any(part == ".." for part in pure.parts)
+    if climbs and not (post_dir / pure).resolve().is_relative_to(root):
+        raise DataError(f"'{written}' points outside the site folder", "keep data files inside the site folder")
+    near = post_dir.relative_to(site_root).as_posix() if post_dir.is_relative_to(site_root) else post_dir
+    raise DataError(f"data file '{text}' not found", f"looked in {near}/ and in the site folder")
+
+
+def load(refs: list[tuple[str, DataRef]]) -> DataSet:
+    """Arrays from every (name, reference): see DataSet for how names arise."""
+    arrays: dict[str, np.ndarray] = {}
+    sources: dict[str, str] = {}
+    columns: tuple[str, ...] = ()
+    primary: str | None = None
+    for name, ref in refs:
+        loaded, ref_columns = _read(ref)
+        if name:
+            if len(loaded) != 1:
+                raise DataError(f"'{ref.written}' holds {len(loaded)} arrays ({', '.join(loaded)}); "
+                                f"pick one for '{name}'", f"write '{ref.path.name}#{next(iter(loaded))}'")
+            loaded = {name: next(iter(loaded.values()))}
+        for key, value in loaded.items():
+            value.setflags(write=False)
+            arrays[key] = value
+            sources[key] = ref.written
+        if ref_columns:
+            columns, primary = ref_columns, "table"
+    return DataSet(arrays=arrays, primary_name=primary, columns=columns, sources=sources)
+
+
+def _read(ref: DataRef) -> tuple[dict[str, np.ndarray], tuple[str, ...]]:
+    suffix = ref.path.suffix.lower()
+    if suffix == ".npy":
+        return {ref.pick or ref.path.stem: _npy(ref)}, ()
+    if suffix == ".npz":
+        return _npz(ref), ()
+    if suffix == ".csv":
+        return _csv(ref)
+    raise DataError(f"'{ref.written}': sitegen reads {', '.join(SUFFIXES)} files, not '{suffix or 'no suffix'}'")
+
+
+def _npy(ref: DataRef) -> np.ndarray:
+    try:
+        return np.load(ref.path, allow_pickle=False)
+    except ValueError as exc:
+        if "pickle" in str(exc).lower():
+            raise DataError(f"'{ref.written}' holds Python objects (a pickled array), which sitegen never loads",
+                            "save plain numeric arrays, e.g. np.save(path, np.asarray(x, dtype=float))") from None
+        raise DataError(f"'{ref.written}' is not a readable .npy file: {exc}") from None
+    except OSError as exc:
+        raise DataError(f"'{ref.written}' is not a readable .npy file: {exc}") from None
+
+
+def _npz(ref: DataRef) -> dict[str, np.ndarray]:
+    try:
+        with np.load(ref.path, allow_pickle=False) as archive:
+            names = list(archive.files)
+            wanted = [ref.pick] if ref.pick else names
+            missing = [n for n in wanted if n not in names]
+            if missing:
+                raise DataError(f"'{ref.written}': no array '{missing[0]}' in the archive",
+                                f"it holds: {', '.join(names) or 'nothing'}")
+            return {name: archive[name] for name in wanted}
+    except ValueError as exc:
+        if "pickle" in str(exc).lower():
+            raise DataError(f"'{ref.written}' holds Python objects (a pickled array), which sitegen never loads",
+                            "save plain numeric arrays with np.savez") from None
+        raise DataError(f"'{ref.written}' is not a readable .npz file: {exc}") from None
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise DataError(f"'{ref.written}' is not a readable .npz file: {exc}") from None
+
+
+def _csv(ref: DataRef) -> tuple[dict[str, np.ndarray], tuple[str, ...]]:
+    """Header row = column names; every other cell a number (empty = NaN)."""
+    text = ref.path.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if len(rows) < 2:
+        raise DataError(f"'{ref.written}' needs a header row of column names and at least one row of numbers")
+    header = tuple(cell.strip() for cell in rows[0])
+    table = np.empty((len(rows) - 1, len(header)))
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise DataError(f"'{ref.written}' line {number}: {len(row)} values, but the header names {len(header)} columns")
+        for column, cell in enumerate(row):
+            try:
+                table[number - 2, column] = float(cell) if cell.strip() else np.nan
+            except ValueError:
+                raise DataError(f"'{ref.written}' line {number}: '{cell}' in column '{header[column]}' is not a number") from None
+    arrays = {name: table[:, i].copy() for i, name in enumerate(header)}
+    arrays["table"] = table
+    if ref.pick:
+        if ref.pick not in arrays:
+            raise DataError(f"'{ref.written}': no column '{ref.pick}'", f"the columns are: {', '.join(header)}")
+        return {ref.pick: arrays[ref.pick]}, ()
+    return arrays, header
