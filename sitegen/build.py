@@ -12,7 +12,14 @@ from typing import Iterable
 
 import jinja2
 
+import shutil
+
+from sitegen.animate import RenderStats, default_workers, download_files, downloads, inputs_of, render_animations
 from sitegen.assemble import Site, assemble
+from sitegen.cache import RenderCache
+from sitegen.figures import embed_figures
+from sitegen.hashing import DigestMemo
+from sitegen.plan import plan
 from sitegen.config import SiteConfig, load_config
 from sitegen.discover import discover
 from sitegen.errors import BuildFailed, Diagnostic, Severity, error, has_errors
@@ -29,6 +36,8 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     strict: bool = False
+    cache_dir: Path | None = None  # default: config's cache_dir, or $SITEGEN_CACHE_DIR
+    jobs: int = 0  # render processes; 0 = every core
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +46,7 @@ class BuildReport:
     pages: int
     posts: int
     written: WriteReport
+    renders: RenderStats
     diagnostics: tuple[Diagnostic, ...]
     seconds: float
     stage_seconds: tuple[tuple[str, float], ...] = field(default=())
@@ -50,14 +60,47 @@ def build(options: BuildOptions) -> BuildReport:
     sources, found = discover(config.content_path, config.root)
     theme = Theme.for_site(config)
     posts, parsed = clock.lap("parse", parse_all(sources, config))
+    posts = [p for p in posts if config.drafts or not p.draft]
+    memo, cache = DigestMemo(cache_root(config, options) / "hashes.json"), RenderCache(cache_root(config, options))
+    facts = encoder_facts() if any(p.animations for p in posts) else ({}, {})
+    plans, planned = clock.lap("plan", plan(posts, config, memo, *facts))
+    animations, animated = clock.lap("animate", render_animations(plans, cache, memo, options.jobs or default_workers()))
+    posts = embed_figures(posts, animations.variants, downloads(plans), theme)
     site, assembled = clock.lap("assemble", assemble(posts, config, theme))
     pages, rendered = clock.lap("render", render_pages(site, theme))
-    files = [*pages, *site_files(sources, theme)]
-    diagnostics = tuple(_strict([*problems, *found, *parsed, *assembled, *rendered], options.strict))
-    if has_errors(diagnostics):
-        raise BuildFailed(diagnostics)
-    written = clock.lap("write", write_site(files, config.output_path))
-    return BuildReport(config, len(pages), len(site.posts), written, diagnostics, clock.total(), clock.laps())
+    files = [*pages, *site_files(sources, theme, inputs_of(plans)), *animations.outputs, *download_files(plans)]
+    diagnostics = tuple(_strict([*problems, *found, *parsed, *planned, *animated, *assembled, *rendered], options.strict))
+    memo.save()
+    try:
+        if has_errors(diagnostics):
+            raise BuildFailed(diagnostics)
+        written = clock.lap("write", write_site(files, config.output_path))
+    finally:
+        for folder in animations.scratch:
+            shutil.rmtree(folder, ignore_errors=True)
+    return BuildReport(config, len(pages), len(site.posts), written, animations.stats, diagnostics, clock.total(),
+                       clock.laps())
+
+
+def cache_root(config: SiteConfig, options: BuildOptions) -> Path:
+    if options.cache_dir is not None:
+        return options.cache_dir.resolve()
+    if os.environ.get("SITEGEN_CACHE_DIR"):
+        return Path(os.environ["SITEGEN_CACHE_DIR"]).resolve()
+    return config.cache_path.resolve()
+
+
+def encoder_facts() -> tuple[dict[str, str], dict[str, object]]:
+    """Versions and settings that shape every rendered file: part of each cache key."""
+    import matplotlib
+    import numpy
+    import PIL
+
+    from sitegen.encoders import FORMATS, encoder_settings, encoder_versions
+
+    versions = {"matplotlib": matplotlib.__version__, "numpy": numpy.__version__, "pillow": PIL.__version__,
+                **encoder_versions()}
+    return versions, {fmt: encoder_settings(fmt) for fmt in FORMATS}
 
 
 def parse_all(sources: Iterable[SourceFile], config: SiteConfig) -> tuple[list[Post], list[Diagnostic]]:
@@ -69,7 +112,7 @@ def parse_all(sources: Iterable[SourceFile], config: SiteConfig) -> tuple[list[P
     parse = partial(_parse_one, context=context)
     workers = min(os.cpu_count() or 1, len(texts) // PARALLEL_PARSE_MIN)
     if workers > 1:
-        with ProcessPoolExecutor(workers, mp_context=_pool_context()) as pool:
+        with ProcessPoolExecutor(workers, mp_context=pool_context()) as pool:
             results = list(pool.map(parse, texts, chunksize=max(8, len(texts) // (workers * 4))))
     else:
         results = [parse(s) for s in texts]
@@ -89,7 +132,7 @@ def _renderer() -> MarkdownRenderer:
     return MarkdownRenderer()  # one per process: building it is slow, reusing it is not
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
+def pool_context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
 
@@ -110,9 +153,11 @@ def render_pages(site: Site, theme: Theme) -> tuple[list[OutputFile], list[Diagn
     return files, problems
 
 
-def site_files(sources: Iterable[SourceFile], theme: Theme) -> list[OutputFile]:
-    """Content assets with their paths, the theme's static files, code colours and .nojekyll."""
-    assets = [OutputFile(rel=s.rel, copy_from=s.path) for s in sources if s.kind == "asset"]
+def site_files(sources: Iterable[SourceFile], theme: Theme, inputs: frozenset[Path]) -> list[OutputFile]:
+    """Content assets with their paths (but not the data and scripts animations read: inputs stay inputs),
+    the theme's static files, code colours and .nojekyll."""
+    assets = [OutputFile(rel=s.rel, copy_from=s.path) for s in sources
+              if s.kind == "asset" and s.path.resolve() not in inputs]
     return [*assets, *theme.static_files(), theme.pygments_css(), OutputFile(rel=".nojekyll", data=b"")]
 
 

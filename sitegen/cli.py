@@ -48,8 +48,22 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--base-url", metavar="URL", help="the path the site is served under, e.g. /my-repo/ "
                            "for a GitHub project page (overrides base_url in sitegen.toml)")
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _render_options(build_cmd)
     build_cmd.set_defaults(run=_run_build)
+
+    kinds_cmd = commands.add_parser("kinds", help="list the built-in animation kinds, their data and keys",
+                                    description="Every built-in kind with the data layout it reads and its own "
+                                    "keys, then the keys every animation accepts.")
+    kinds_cmd.add_argument("name", nargs="?", help="show one kind only")
+    kinds_cmd.set_defaults(run=_run_kinds)
     return parser
+
+
+def _render_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                         help="render animations in N processes (default: every core)")
+    command.add_argument("--cache-dir", type=Path, metavar="DIR",
+                         help="the render cache (default: .sitegen-cache, or $SITEGEN_CACHE_DIR)")
 
 
 def _configure_logging(level: int) -> None:
@@ -58,7 +72,8 @@ def _configure_logging(level: int) -> None:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    options = BuildOptions(root=args.root, base_url=args.base_url, drafts=args.drafts, strict=args.strict)
+    options = BuildOptions(root=args.root, base_url=args.base_url, drafts=args.drafts, strict=args.strict,
+                           cache_dir=args.cache_dir, jobs=args.jobs)
     try:
         report = build(options)
     except BuildFailed as failed:
@@ -83,8 +98,44 @@ def _print_summary(report: BuildReport, verbose: bool) -> None:
     if verbose:
         for stage, seconds in report.stage_seconds:
             log.debug("  %-9s %6.3f s", stage, seconds)
-    w = report.written
+        for label, seconds in report.renders.slowest:
+            log.debug("  slowest: %6.2f s  %s", seconds, label)
+    w, r = report.written, report.renders
     warnings = len(report.diagnostics)
-    log.warning("Built %d pages (%d posts) into %s/ in %.2f s: %d files written, %d unchanged, %d removed%s.",
-                report.pages, report.posts, report.config.output_dir, report.seconds, w.written, w.unchanged,
-                w.removed, f"; {warnings} warning{'s' * (warnings != 1)}" if warnings else "")
+    animations = f" Animations: {r.rendered} rendered, {r.cached} from the cache." if r.rendered or r.cached else ""
+    log.warning("Built %d pages (%d posts) into %s/ in %.2f s: %d files written, %d unchanged, %d removed, "
+                "%s.%s%s", report.pages, report.posts, report.config.output_dir, report.seconds, w.written,
+                w.unchanged, w.removed, _size(w.bytes), animations,
+                f" {warnings} warning{'s' * (warnings != 1)}." if warnings else "")
+
+
+def _size(count: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if count < 1024 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1024
+    return str(count)
+
+
+def _run_kinds(args: argparse.Namespace) -> int:
+    from sitegen.directives import COMMON
+    from sitegen.errors import did_you_mean
+    from sitegen.kinds import KINDS
+
+    if args.name and args.name not in KINDS:
+        print(f"unknown kind '{args.name}' ({did_you_mean(args.name, KINDS)})", file=sys.stderr)
+        return EXIT_USAGE
+    for name, kind in KINDS.items():
+        if args.name and name != args.name:
+            continue
+        print(f"{name}: {kind.summary}")
+        for line in kind.data_layout.strip().splitlines():
+            print(f"    data: {line.strip()}" if line.strip() else "")
+        for param in kind.params:
+            print(f"    {param.name} (default {param.default!r}): {param.doc}")
+        print()
+    if not args.name:
+        print("Keys every animation accepts:")
+        for key, option in COMMON.items():
+            print(f"    {key} (default {option.default!r}): {option.doc}")
+    return EXIT_OK

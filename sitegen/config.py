@@ -33,6 +33,10 @@ class Author:
 class ThemeOptions:
     accent: str = "#0b7285"
     accent_dark: str = "#66d9e8"
+    background: str = "#fcfcfb"
+    background_dark: str = "#0e1114"
+    text: str = "#1d2125"
+    text_dark: str = "#e4e7eb"
     nav: tuple[Link, ...] = ()
     code_style_light: str = "friendly"
     code_style_dark: str = "monokai"
@@ -118,6 +122,7 @@ _AUTHOR: dict[str, tuple[type, Check | None]] = {
 }
 _THEME: dict[str, tuple[type, Check | None]] = {
     "accent": (str, _colour), "accent_dark": (str, _colour), "nav": (list, None),
+    "background": (str, _colour), "background_dark": (str, _colour), "text": (str, _colour), "text_dark": (str, _colour),
     "code_style_light": (str, None), "code_style_dark": (str, None),
 }
 _TABLES = {"author": _AUTHOR, "theme": _THEME}

@@ -106,6 +106,7 @@ class Post:
     extra: FrozenMap  # front-matter keys sitegen does not interpret, for templates
     front_matter: FrozenMap
     key_lines: FrozenMap  # front-matter key -> line in the source file
+    animations: tuple[Any, ...] = ()  # the post's animation Directives, in order (placeholders in the HTML)
 
     @property
     def reading_time(self) -> int:
@@ -179,3 +180,24 @@ def output_file(url_path: str) -> str:
     if url_path == "" or url_path.endswith("/"):
         return url_path + "index.html"
     return url_path
+
+
+@dataclass(frozen=True, slots=True)
+class VariantFiles:
+    """One rendered theme variant of an animation as the page uses it: site paths per format, frame size."""
+
+    variant: str
+    key: str
+    urls: dict[str, str]
+    width: int
+    height: int
+    frames: int
+    fps: float
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A data file linked from an animation's caption (`download: true`)."""
+
+    title: str
+    url: str

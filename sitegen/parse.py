@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 import nh3
 
+from sitegen.directives import Directive, fence_lines, parse_directive
 from sitegen.errors import Diagnostic, SitegenError, did_you_mean, error, warning
 from sitegen.frontmatter import FrontMatter, split_front_matter
 from sitegen.markup import MarkdownRenderer, Rendered, plain_text
@@ -136,6 +137,7 @@ def _build_post(source: SourceFile, fields: _Fields, context: ParseContext, rend
     content_html = _resolve_links(rendered.html, source.rel, context, fields)
     for snippet, problem in rendered.problems:
         fields.warn(_line_of(front, snippet.strip().splitlines()[0] if snippet.strip() else snippet), problem)
+    animations = _directives(rendered, front, fields)
     description = _description(fields, rendered, content_html)
     header = _header(fields, renderer)
     return Post(
@@ -151,8 +153,21 @@ def _build_post(source: SourceFile, fields: _Fields, context: ParseContext, rend
         tags=fields.words("tags"), categories=fields.words("categories", "category"),
         word_count=rendered.word_count,
         extra=FrozenMap({k: v for k, v in front.data.items() if k not in KNOWN_KEYS}),
-        front_matter=front.data, key_lines=front.key_lines,
+        front_matter=front.data, key_lines=front.key_lines, animations=animations,
     )
+
+
+def _directives(rendered: Rendered, front: FrontMatter, fields: _Fields) -> tuple[Directive, ...]:
+    lines = fence_lines(front.body, front.body_line)
+    found = []
+    for index, source in enumerate(rendered.animations):
+        line = lines[index] if index < len(lines) else front.body_line
+        directive, problems = parse_directive(source, fields.shown, line, index)
+        fields.problems += problems
+        fields.fatal = fields.fatal or directive is None
+        if directive is not None:
+            found.append(directive)
+    return tuple(found)
 
 
 def _url_path(kind: str, slug: str, date: datetime | None, fields: _Fields, context: ParseContext) -> str:

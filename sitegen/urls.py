@@ -10,7 +10,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 # Attributes that hold URLs, inside real tags only (escaped code samples have no '<').
 _TAG = re.compile(r"<[a-zA-Z][^<>]*>")
-_ATTR = re.compile(r"(\s(?:href|src|poster|srcset|data-src|data-poster|data-gif|data-webm|data-mp4|action)\s*=\s*)"
+_ATTR = re.compile(r"(\s(?:href|src|poster|srcset|action|data-[\w-]*?(?:src|webm|gif|poster|mp4|href))\s*=\s*)"
                    r"(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
 _CSS_URL = re.compile(r"url\(\s*(&#39;|&#34;|&quot;|['\"]|)(/[^'\")\s]*?)\1\s*\)")
 

@@ -1,0 +1,178 @@
+"""AnimationPlan* -> rendered files: from the cache when the key is known, else rendered in a pool of
+worker processes (longest first) and stored in the cache."""
+from __future__ import annotations
+
+import logging
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from sitegen.cache import CacheEntry, RenderCache
+from sitegen.errors import Diagnostic, error, warning
+from sitegen.hashing import DigestMemo
+from sitegen.model import Download, OutputFile, VariantFiles
+from sitegen.plan import AnimationPlan, RenderJob
+from sitegen.render import OUTPUT_NAMES, RenderOutcome, run_job
+
+log = logging.getLogger(__name__)
+SUFFIXES = {"webm": ".webm", "gif": ".gif", "poster": ".png", "mp4": ".mp4"}
+
+
+@dataclass(frozen=True, slots=True)
+class RenderStats:
+    rendered: int
+    cached: int
+    failed: int
+    slowest: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Animations:
+    """Everything the rest of the build needs: files per (post, index), outputs for site/, stats."""
+
+    variants: dict[tuple[str, int], tuple[VariantFiles, ...]]
+    outputs: tuple[OutputFile, ...]
+    stats: RenderStats
+    scratch: tuple[Path, ...]  # staging folders of results that could not be cached; remove after writing
+
+
+def site_name(key: str, fmt: str) -> str:
+    """File names carry the key, so browsers may cache them forever."""
+    stem = key[:20]
+    return f"animations/{stem}-poster.png" if fmt == "poster" else f"animations/{stem}{SUFFIXES[fmt]}"
+
+
+def render_animations(plans: list[AnimationPlan], cache: RenderCache, memo: DigestMemo, workers: int,
+                      on_done: Callable[[RenderJob, RenderOutcome | None], None] = lambda j, o: None,
+                      ) -> tuple[Animations, list[Diagnostic]]:
+    entries: dict[str, CacheEntry] = {}
+    todo: dict[str, RenderJob] = {}
+    for job in (j for p in plans for j in p.jobs):
+        if job.key in entries or job.key in todo:
+            continue
+        entry = cache.get(job.key)
+        if entry is not None:
+            entries[job.key] = entry
+            on_done(job, None)
+        else:
+            todo[job.key] = job
+    cached = len(entries)
+    problems: list[Diagnostic] = []
+    outcomes = _run(list(todo.values()), cache, workers, on_done)
+    scratch: list[Path] = []
+    seconds: list[tuple[str, float]] = []
+    for job, staging, outcome in outcomes:
+        seconds.append((job.label, outcome.seconds))
+        if outcome.problem is not None:
+            found = error(job.post, job.line, outcome.problem, outcome.hint)
+            if found not in problems:  # the light and dark variants fail alike: say it once
+                problems.append(found)
+            cache.discard_staging(staging)
+            continue
+        if _inputs_changed(job, memo):
+            problems.append(warning(job.post, job.line, "an input file changed while this animation was rendering; "
+                                    "the result is used for this build but not cached"))
+            entries[job.key] = CacheEntry(job.key, staging, outcome.files, outcome.meta)
+            scratch.append(staging)
+        else:
+            entries[job.key] = cache.put(job.key, staging, outcome.files, outcome.meta)
+    stats = RenderStats(rendered=len(outcomes) - sum(o.problem is not None for _, _, o in outcomes), cached=cached,
+                        failed=sum(o.problem is not None for _, _, o in outcomes),
+                        slowest=tuple(sorted(seconds, key=lambda s: -s[1])[:5]))
+    return _assemble(plans, entries, stats, scratch), problems
+
+
+def _run(jobs: list[RenderJob], cache: RenderCache, workers: int,
+         on_done: Callable[[RenderJob, RenderOutcome | None], None]) -> list[tuple[RenderJob, Path, RenderOutcome]]:
+    jobs = sorted(jobs, key=lambda j: -(j.frames or 100) * j.width * j.height)  # longest first
+    stagings = {job.key: cache.staging() for job in jobs}
+    results = []
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            outcome = run_job(job, str(stagings[job.key]))
+            on_done(job, outcome)
+            results.append((job, stagings[job.key], outcome))
+        return results
+    from sitegen.build import pool_context
+
+    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=pool_context()) as pool:
+        futures = {pool.submit(run_job, job, str(stagings[job.key])): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            outcome = future.result()
+            on_done(job, outcome)
+            results.append((job, stagings[job.key], outcome))
+    return results
+
+
+def _inputs_changed(job: RenderJob, memo: DigestMemo) -> bool:
+    for path, digest in job.inputs:
+        try:
+            if memo.fresh_digest(Path(path)) != digest:
+                return True
+        except OSError:
+            return True
+    return False
+
+
+def _assemble(plans: list[AnimationPlan], entries: dict[str, CacheEntry], stats: RenderStats,
+              scratch: list[Path]) -> Animations:
+    variants: dict[tuple[str, int], tuple[VariantFiles, ...]] = {}
+    outputs: dict[str, OutputFile] = {}
+    for plan in plans:
+        found = []
+        for job in plan.jobs:
+            entry = entries.get(job.key)
+            if entry is None:
+                break
+            urls = {}
+            for fmt, name in entry.files.items():
+                rel = site_name(job.key, fmt)
+                outputs[rel] = OutputFile(rel=rel, copy_from=entry.folder / name)
+                urls[fmt] = "/" + rel
+            meta = entry.meta
+            found.append(VariantFiles(job.variant, job.key, urls, int(meta.get("width", job.width)),
+                                      int(meta.get("height", job.height)), int(meta.get("frames", 0)),
+                                      float(meta.get("fps", job.fps))))
+        else:
+            variants[(plan.directive.post, plan.directive.index)] = tuple(found)
+    return Animations(variants, tuple(outputs.values()), stats, tuple(scratch))
+
+
+def inputs_of(plans: list[AnimationPlan]) -> frozenset[Path]:
+    """Every data file, script and sound an animation reads."""
+    return frozenset(Path(path).resolve() for p in plans for job in p.jobs for path, _ in job.inputs)
+
+
+def downloads(plans: list[AnimationPlan]) -> dict[tuple[str, int], tuple[Download, ...]]:
+    """Links to the data files of animations that say `download: true`."""
+    found = {}
+    for plan in plans:
+        if plan.directive.options["download"] and plan.jobs:
+            job = plan.jobs[0]
+            found[(plan.directive.post, plan.directive.index)] = tuple(
+                Download(Path(path).name, "/" + _download_rel(job.key, Path(path))) for _, path, _, _ in job.data)
+    return found
+
+
+def download_files(plans: list[AnimationPlan]) -> list[OutputFile]:
+    files = {}
+    for plan in plans:
+        if plan.directive.options["download"] and plan.jobs:
+            job = plan.jobs[0]
+            for _, path, _, _ in job.data:
+                rel = _download_rel(job.key, Path(path))
+                files[rel] = OutputFile(rel=rel, copy_from=Path(path))
+    return list(files.values())
+
+
+def _download_rel(key: str, path: Path) -> str:
+    return f"downloads/{key[:20]}/{path.name}"
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+

@@ -1,0 +1,238 @@
+"""The GIF encoder: one adaptive palette for the whole animation, only the changed rectangle stored
+per frame, exact timing in centiseconds.
+
+The file is written block by block as frames arrive, so memory holds the palette lookup table, the
+indexed frame on screen and one compressed tile — never the animation. Pillow does the LZW coding;
+the GIF structure around it is written here, because Pillow can only write a GIF from all its frames.
+"""
+from __future__ import annotations
+
+import math
+import struct
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, Sequence
+
+import numpy as np
+from PIL import Image
+
+if TYPE_CHECKING:
+    from sitegen.encoders import VideoSpec
+
+
+@dataclass(frozen=True, slots=True)
+class GifSettings:
+    """Everything that shapes the GIF's bytes (it goes into the render cache key)."""
+
+    colours: int = 255           # palette entries; one more index is kept for "unchanged" (transparent)
+    quantizer: str = "mediancut"  # Pillow's quantizer for the palette, run on a mosaic of the sampled frames
+    snap_to_mode: bool = True     # palette entries become the exact colour most of their pixels have
+    sample_pixels: int = 1_000_000  # the mosaic is subsampled to about this many pixels
+    min_delay_cs: int = 2         # browsers play delays under 2 cs as 10 cs, so faster frames are dropped
+    revision: int = 1             # bump when the writer changes its output for the same settings
+
+
+SETTINGS = GifSettings()
+
+_QUANTIZERS = {"mediancut": Image.Quantize.MEDIANCUT, "fastoctree": Image.Quantize.FASTOCTREE,
+               "maxcoverage": Image.Quantize.MAXCOVERAGE}
+_UNKNOWN = 255  # lookup-table entry for "not mapped yet"; never a palette index (at most 255 colours)
+
+
+def gif_settings() -> dict[str, object]:
+    return asdict(SETTINGS)
+
+
+def start_cs(index: int, fps: Fraction) -> int:
+    """When frame `index` starts, in whole centiseconds, rounded so the error never accumulates."""
+    return math.floor(index * 100 / fps + Fraction(1, 2))
+
+
+# ---------------------------------------------------------------------------------------------
+# Palette
+
+
+def _pack(rgb: np.ndarray) -> np.ndarray:
+    """RGB (…×3 uint8) -> one uint32 key per colour."""
+    rgb = rgb.astype(np.uint32)
+    return (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+
+
+def _unpack(keys: np.ndarray) -> np.ndarray:
+    return np.stack([(keys >> 16) & 255, (keys >> 8) & 255, keys & 255], axis=-1).astype(np.uint8)
+
+
+def nearest(colours: np.ndarray, palette: np.ndarray) -> np.ndarray:
+    """Index of the nearest palette entry (RGB distance; the first on a tie) for each colour (N×3)."""
+    pal = palette.astype(np.int32)[None]
+    out = np.empty(len(colours), dtype=np.uint8)
+    for start in range(0, len(colours), 4096):  # chunks keep the N×P×3 temporary small
+        chunk = colours[start:start + 4096].astype(np.int32)[:, None]
+        out[start:start + 4096] = np.square(chunk - pal).sum(axis=2).argmin(axis=1)
+    return out
+
+
+def _mosaic(samples: Sequence[np.ndarray], limit: int) -> np.ndarray:
+    pixels = np.concatenate([s[..., :3].reshape(-1, 3) for s in samples])
+    step = max(1, len(pixels) // limit)
+    return pixels[::step]
+
+
+def choose_palette(samples: Sequence[np.ndarray], settings: GifSettings = SETTINGS) -> np.ndarray:
+    """At most `settings.colours` RGB entries (P×3 uint8) for frames like `samples`."""
+    pixels = _mosaic(samples, settings.sample_pixels)
+    keys, counts = np.unique(_pack(pixels), return_counts=True)
+    if len(keys) <= settings.colours:  # few colours: the palette is exact and the GIF lossless
+        return _unpack(keys[np.argsort(-counts, kind="stable")])
+    image = Image.fromarray(np.ascontiguousarray(pixels[None]))
+    quantized = image.quantize(settings.colours, method=_QUANTIZERS[settings.quantizer], dither=Image.Dither.NONE)
+    palette = np.array(quantized.getpalette(), dtype=np.uint8).reshape(-1, 3)[: settings.colours]
+    return _snap_to_modes(palette, _unpack(keys), counts) if settings.snap_to_mode else palette
+
+
+def _snap_to_modes(palette: np.ndarray, colours: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Move each entry onto the exact colour that most of its pixels have, when one colour is the
+    majority: a plot's background, text and line colours then come out exact, not averaged."""
+    entry = nearest(colours, palette)
+    total = np.bincount(entry, weights=counts, minlength=len(palette))
+    order = np.lexsort((-counts, entry))  # by entry, most frequent colour first
+    first = order[np.r_[True, entry[order][1:] != entry[order][:-1]]]
+    snapped = palette.copy()
+    majority = counts[first] * 2 >= total[entry[first]]
+    snapped[entry[first][majority]] = colours[first][majority]
+    return np.unique(snapped, axis=0)  # two entries may have snapped onto one colour
+
+
+class _PaletteMap:
+    """Exact nearest-entry mapping of RGB frames, remembered per colour in a 2^24 lookup table
+    (16 MB), since an animation's frames share most of their colours."""
+
+    def __init__(self, palette: np.ndarray) -> None:
+        self.palette = palette
+        self._table = np.full(1 << 24, _UNKNOWN, dtype=np.uint8)
+
+    def indices(self, frame: np.ndarray) -> np.ndarray:
+        keys = _pack(frame)
+        found = self._table[keys]
+        missing = found == _UNKNOWN
+        if missing.any():
+            new = np.unique(keys[missing])
+            self._table[new] = nearest(_unpack(new), self.palette)
+            found = self._table[keys]
+        return found
+
+
+# ---------------------------------------------------------------------------------------------
+# GIF blocks
+
+
+@dataclass(frozen=True, slots=True)
+class _Tile:
+    """One stored frame: a rectangle of palette indices, LZW-coded, starting at `start` cs."""
+
+    start: int
+    left: int
+    top: int
+    width: int
+    height: int
+    transparent: bool
+    data: bytes  # minimum code size, sub-blocks, terminator
+
+
+def _header(width: int, height: int, palette: np.ndarray, table_bits: int, loop: bool) -> bytes:
+    table = np.zeros((1 << table_bits, 3), dtype=np.uint8)
+    table[: len(palette)] = palette
+    screen = struct.pack("<HHBBB", width, height, 0x80 | (7 << 4) | (table_bits - 1), 0, 0)
+    looping = b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00" if loop else b""  # 0 = forever
+    return b"GIF89a" + screen + table.tobytes() + looping
+
+
+def _frame_block(tile: _Tile, delay: int, transparent_index: int) -> bytes:
+    packed = (1 << 2) | int(tile.transparent)  # disposal 1: leave the frame for the next to draw on
+    control = b"\x21\xf9\x04" + struct.pack("<BHBB", packed, delay, transparent_index if tile.transparent else 0, 0)
+    descriptor = b"\x2c" + struct.pack("<HHHHB", tile.left, tile.top, tile.width, tile.height, 0)
+    return control + descriptor + tile.data
+
+
+def _lzw(indices: np.ndarray, code_size: int) -> bytes:
+    coded = Image.fromarray(np.ascontiguousarray(indices)).tobytes("gif", "L", code_size, 0)
+    return bytes([code_size]) + coded + b"\0"
+
+
+def _changed_box(changed: np.ndarray) -> tuple[int, int, int, int]:
+    rows = np.flatnonzero(changed.any(axis=1))
+    cols = np.flatnonzero(changed.any(axis=0))
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+
+class GifSink:
+    """Writes frames into a GIF as they arrive (`write`), then its last frame and trailer (`finish`)."""
+
+    def __init__(self, path: Path, spec: VideoSpec, palette_frames: Sequence[np.ndarray]) -> None:
+        self._spec = spec
+        self._fps = spec.fps_fraction()
+        self._end = start_cs(spec.frame_count, self._fps)
+        self._file: BinaryIO = open(path, "wb")
+        self._samples = tuple(palette_frames)
+        self._map: _PaletteMap | None = None  # built from the samples (or the first frame) on first write
+        self._canvas: np.ndarray | None = None  # palette indices on screen
+        self._pending: _Tile | None = None  # written once the next frame's start gives its delay
+        self._written = 0
+
+    def write(self, frame: np.ndarray) -> None:
+        start = start_cs(self._written, self._fps)
+        self._written += 1
+        if self._map is None:
+            self._begin(choose_palette(self._samples or (frame,)))
+        indices = self._map.indices(frame)
+        if self._canvas is None:
+            self._canvas = indices
+            self._accept(self._tile(indices, None, start))
+            return
+        changed = indices != self._canvas
+        if not changed.any() or not self._playable(start):
+            return  # its time goes to the frame on screen
+        self._accept(self._tile(indices, changed, start))
+        self._canvas = indices
+
+    def finish(self) -> None:
+        try:
+            if self._pending is not None:
+                self._file.write(_frame_block(self._pending, self._end - self._pending.start, self._transparent))
+            self._file.write(b"\x3b")
+        finally:
+            self._file.close()
+
+    def abort(self) -> None:
+        self._file.close()
+
+    def _begin(self, palette: np.ndarray) -> None:
+        self._map = _PaletteMap(palette)
+        self._transparent = len(palette)
+        table_bits = max(1, math.ceil(math.log2(len(palette) + 1)))
+        self._code_size = max(2, table_bits)
+        self._file.write(_header(self._spec.width, self._spec.height, palette, table_bits, self._spec.loop))
+
+    def _playable(self, start: int) -> bool:
+        minimum = SETTINGS.min_delay_cs
+        return start - self._pending.start >= minimum and self._end - start >= minimum
+
+    def _accept(self, tile: _Tile) -> None:
+        if self._pending is not None:
+            self._file.write(_frame_block(self._pending, tile.start - self._pending.start, self._transparent))
+        self._pending = tile
+
+    def _tile(self, indices: np.ndarray, changed: np.ndarray | None, start: int) -> _Tile:
+        """The changed rectangle, with unchanged pixels inside it made transparent when that codes smaller."""
+        if changed is None:
+            return _Tile(start, 0, 0, indices.shape[1], indices.shape[0], False, _lzw(indices, self._code_size))
+        left, top, right, bottom = _changed_box(changed)
+        crop = indices[top:bottom, left:right]
+        best = _Tile(start, left, top, right - left, bottom - top, False, _lzw(crop, self._code_size))
+        unchanged = ~changed[top:bottom, left:right]
+        if unchanged.any():
+            masked = _lzw(np.where(unchanged, np.uint8(self._transparent), crop), self._code_size)
+            if len(masked) < len(best.data):
+                best = _Tile(start, left, top, right - left, bottom - top, True, masked)
+        return best

@@ -1,0 +1,218 @@
+"""Directive -> RenderJob per theme variant, keyed by a hash of everything that shapes the output."""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from sitegen import RENDERER_VERSION
+from sitegen.config import SiteConfig
+from sitegen.datafiles import DataError, DataRef, load, resolve
+from sitegen.directives import Directive
+from sitegen.errors import Diagnostic, error
+from sitegen.hashing import DigestMemo
+from sitegen.model import Post
+from sitegen.styles import variant_styles
+
+# Keys that change only the page around the animation, not its files.
+_PAGE_ONLY = frozenset({"caption", "alt", "autoplay", "controls", "download", "variants", "timeout"})
+
+
+@dataclass(frozen=True, slots=True)
+class RenderJob:
+    """Everything a worker needs to render one (animation, variant): pure and picklable."""
+
+    key: str
+    post: str
+    line: int
+    variant: str
+    kind: str | None
+    script: str | None  # absolute path of the author's script
+    data: tuple[tuple[str, str, str | None, str], ...]  # (name, absolute path, pick, as written)
+    params: tuple[tuple[str, Any], ...]
+    style: tuple[tuple[str, Any], ...]
+    width: int
+    height: int
+    dpi: float
+    fps: float
+    frames: int | None  # None: the animation's own length (scripts learn it when they run)
+    formats: tuple[str, ...]
+    poster_frame: int
+    loop: bool
+    audio: str | None
+    timeout: float
+    max_frames: int
+    inputs: tuple[tuple[str, str], ...]  # (absolute path, digest) of every file read, to re-check after rendering
+    fixed_size: bool = True  # False: a script's figure keeps the size it gave itself
+    script_params: tuple[tuple[str, Any], ...] = ()  # a script's make_animation(data, params)
+
+    @property
+    def label(self) -> str:
+        return f"{self.post}:{self.line} ({self.kind or Path(self.script or '').name}, {self.variant})"
+
+
+@dataclass(frozen=True, slots=True)
+class AnimationPlan:
+    directive: Directive
+    jobs: tuple[RenderJob, ...]  # one per variant
+
+
+def plan(posts: Iterable[Post], config: SiteConfig, memo: DigestMemo, versions: dict[str, str],
+         encoder_settings: dict[str, Any]) -> tuple[list[AnimationPlan], list[Diagnostic]]:
+    plans: list[AnimationPlan] = []
+    problems: list[Diagnostic] = []
+    for post in posts:
+        post_dir = config.content_path / Path(post.source_rel).parent
+        for directive in post.animations:
+            try:
+                plans.append(_plan_one(directive, post_dir, config, memo, versions, encoder_settings))
+            except _PlanError as exc:
+                problems += exc.problems
+    return plans, problems
+
+
+class _PlanError(Exception):
+    def __init__(self, problems: list[Diagnostic]) -> None:
+        self.problems = problems
+
+
+def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: DigestMemo,
+              versions: dict[str, str], encoder_settings: dict[str, Any]) -> AnimationPlan:
+    refs = _resolve_all(directive, post_dir, config.root)
+    script = _resolve_file(directive, "script", post_dir, config.root) if directive.script else None
+    audio = _resolve_file(directive, "audio", post_dir, config.root) if directive.options["audio"] else None
+    _check_formats(directive, audio is not None)
+    frames = _check_kind(directive, refs)
+    code = [script.path, *local_imports(script.path, config.root)] if script else []
+    code_digests = [[p.resolve().relative_to(config.root.resolve()).as_posix(), memo.digest(p)] for p in code]
+    inputs = [(str(r.path), memo.digest(r.path)) for _, r in refs]
+    inputs += [(str(p), d) for p, (_, d) in zip(code, code_digests)]
+    inputs += [(str(audio.path), memo.digest(audio.path))] if audio else []
+    options = directive.options
+    size = options["size"]
+    dpi = options["width"] / size[0] if options["width"] else float(options["dpi"])
+    width, height = _even(size[0] * dpi), _even(size[1] * dpi)
+    count = options["frames"] or (round(options["duration"] * options["fps"]) if options["duration"] else frames)
+    jobs = []
+    for variant in options["variants"]:
+        style = variant_styles(config.theme)[variant].rc()
+        digest_by_rel = {r.rel: memo.digest(r.path) for _, r in refs}
+        key_inputs = {
+            "renderer": RENDERER_VERSION, "versions": versions, "encoders": encoder_settings,
+            "kind": directive.kind, "params": dict(directive.params),
+            "options": {k: v for k, v in options.items() if k not in _PAGE_ONLY and k != "data"},
+            "data": [[name, r.pick, digest_by_rel[r.rel]] for name, r in refs],
+            "script": code_digests,
+            "audio": memo.digest(audio.path) if audio else None,
+            "style": style, "size": [width, height, dpi],
+        }
+        key = hashlib.sha256(json.dumps(key_inputs, sort_keys=True, default=str).encode()).hexdigest()
+        jobs.append(RenderJob(
+            key=key, post=directive.post, line=directive.line, variant=variant, kind=directive.kind,
+            script=str(script.path) if script else None,
+            data=tuple((name, str(r.path), r.pick, r.written) for name, r in refs),
+            params=tuple(sorted(directive.params.items())), style=tuple(sorted(style.items())),
+            width=width, height=height, dpi=dpi, fps=float(options["fps"]), frames=count,
+            formats=tuple(options["formats"]), poster_frame=options["poster_frame"], loop=options["loop"],
+            audio=str(audio.path) if audio else None, timeout=float(options["timeout"]),
+            max_frames=options["max_frames"], inputs=tuple(inputs),
+            fixed_size=directive.kind is not None or "size" in directive.key_lines or "width" in directive.key_lines,
+            script_params=tuple(sorted(options["params"].items())),
+        ))
+    return AnimationPlan(directive, tuple(jobs))
+
+
+def _check_formats(directive: Directive, audio: bool) -> None:
+    """A format whose encoder is missing is an error naming it: never a silent fall-back."""
+    from sitegen.encoders import available_formats
+
+    reasons = available_formats(audio=audio)
+    missing = [(fmt, reasons.get(fmt)) for fmt in directive.options["formats"] if reasons.get(fmt)]
+    if missing:
+        raise _PlanError([error(directive.post, directive.line_of("formats"), f"cannot make '{fmt}': {reason}",
+                                f"remove '{fmt}' from 'formats', or install an ffmpeg that has it") for fmt, reason in missing])
+
+
+def _even(value: float) -> int:
+    return max(2, int(round(value / 2)) * 2)
+
+
+def _resolve_all(directive: Directive, post_dir: Path, root: Path) -> list[tuple[str, DataRef]]:
+    refs, problems = [], []
+    for name, written in directive.data:
+        try:
+            refs.append((name, resolve(written, post_dir, root)))
+        except DataError as exc:
+            problems.append(error(directive.post, directive.line_of("data"), str(exc), exc.hint))
+    if problems:
+        raise _PlanError(problems)
+    return refs
+
+
+def _resolve_file(directive: Directive, key: str, post_dir: Path, root: Path) -> DataRef:
+    try:
+        return resolve(directive.options[key] if key != "script" else directive.script, post_dir, root)
+    except DataError as exc:
+        message = str(exc).replace("data file", f"{key} file")
+        raise _PlanError([error(directive.post, directive.line_of(key), message, exc.hint)]) from None
+
+
+def _check_kind(directive: Directive, refs: list[tuple[str, DataRef]]) -> int | None:
+    """Load the data and let the kind check it; the animation's natural frame count."""
+    if directive.kind is None:
+        return None
+    from sitegen.kinds import KINDS
+
+    kind = KINDS[directive.kind]
+    try:
+        data = load(refs)
+    except DataError as exc:
+        raise _PlanError([error(directive.post, directive.line_of("data"), str(exc), exc.hint)]) from None
+    if not refs:
+        raise _PlanError([error(directive.post, directive.line, f"the kind '{directive.kind}' needs 'data:'",
+                                kind.data_layout.splitlines()[0] if kind.data_layout else "")])
+    found = kind.check(data, dict(directive.params))
+    if found:
+        raise _PlanError([error(directive.post, directive.line_of(p.key), f"{directive.kind}: {p.message}", p.hint)
+                          for p in found])
+    return kind.frame_count(data, dict(directive.params))
+
+
+def local_imports(script: Path, root: Path) -> list[Path]:
+    """Python modules beside the script (or below the site folder) that it imports, transitively:
+    editing one of them must re-render the animation."""
+    import ast
+
+    seen: set[Path] = set()
+    todo = [script]
+    while todo:
+        current = todo.pop()
+        try:
+            tree = ast.parse(current.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError):
+            continue
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level <= 1 else []
+            for name in names:
+                candidate = _module_file(current.parent, name)
+                if candidate and candidate not in seen and candidate.resolve().is_relative_to(root.resolve()):
+                    seen.add(candidate)
+                    todo.append(candidate)
+    return sorted(seen)
+
+
+def _module_file(folder: Path, dotted: str) -> Path | None:
+    base = folder.joinpath(*dotted.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def frame_indices(natural: int, count: int) -> list[int]:
+    """Which of the animation's own frames each output frame shows, spread evenly."""
+    return [min(natural - 1, math.floor(i * natural / count)) for i in range(count)]

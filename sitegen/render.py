@@ -1,0 +1,84 @@
+"""RenderJob -> files in a cache staging folder. Runs in a worker process; never raises for the
+author's mistakes (they come back as a message with the post and line)."""
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+from sitegen.plan import RenderJob, frame_indices
+
+OUTPUT_NAMES = {"webm": "animation.webm", "gif": "animation.gif", "poster": "poster.png", "mp4": "animation.mp4"}
+PALETTE_SAMPLES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOutcome:
+    key: str
+    files: dict[str, str] = field(default_factory=dict)  # format -> file name in the staging folder
+    meta: dict[str, Any] = field(default_factory=dict)
+    problem: str | None = None  # what went wrong, for the author
+    hint: str = ""
+    seconds: float = 0.0
+
+
+def run_job(job: RenderJob, staging: str) -> RenderOutcome:
+    """Render every format of one job into `staging`."""
+    start = time.perf_counter()
+    try:
+        if job.kind is not None:
+            meta = _render_kind(job, Path(staging))
+        else:
+            from sitegen.scripts import render_script
+
+            meta = render_script(job, Path(staging))
+    except RenderProblem as exc:
+        return RenderOutcome(job.key, problem=str(exc), hint=exc.hint, seconds=time.perf_counter() - start)
+    except Exception as exc:  # an internal failure: keep the traceback for the report
+        return RenderOutcome(job.key, problem=f"rendering failed: {exc!r}\n{traceback.format_exc()}",
+                             seconds=time.perf_counter() - start)
+    files = {fmt: OUTPUT_NAMES[fmt] for fmt in job.formats}
+    return RenderOutcome(job.key, files, meta, seconds=time.perf_counter() - start)
+
+
+class RenderProblem(Exception):
+    """Something the author can fix (a script error, no animation made, too many frames)."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def _render_kind(job: RenderJob, staging: Path) -> dict[str, Any]:
+    import matplotlib
+
+    from sitegen.datafiles import DataRef, load
+    from sitegen.frames import make_figure, render_frames
+    from sitegen.kinds import KINDS
+
+    kind = KINDS[job.kind]  # type: ignore[index]
+    data = load([(name, DataRef(written, Path(path), pick, written)) for name, path, pick, written in job.data])
+    params = dict(job.params)
+    with matplotlib.rc_context(dict(job.style)):
+        figure = make_figure(job.width, job.height, job.dpi)
+        scene = kind.draw(figure, data, params)
+        count = job.frames or scene.frame_count
+        indices = frame_indices(scene.frame_count, count)
+        samples = [indices[i] for i in np.linspace(0, len(indices) - 1, min(PALETTE_SAMPLES, len(indices))).astype(int)]
+        palette = list(render_frames(scene, samples)) if "gif" in job.formats else []
+        encode(job, staging, render_frames(scene, indices), len(indices), palette)
+    return {"width": job.width, "height": job.height, "frames": len(indices), "fps": job.fps}
+
+
+def encode(job: RenderJob, staging: Path, frames: Iterator[np.ndarray], count: int,
+           palette: list[np.ndarray]) -> dict[str, int]:
+    from sitegen.encoders import VideoSpec, encode_all
+
+    spec = VideoSpec(width=job.width, height=job.height, fps=job.fps, frame_count=count, loop=job.loop,
+                     poster_frame=min(job.poster_frame, count - 1), audio=Path(job.audio) if job.audio else None)
+    paths = {fmt: staging / OUTPUT_NAMES[fmt] for fmt in job.formats}
+    return encode_all(list(job.formats), paths, spec, frames, palette_frames=palette)

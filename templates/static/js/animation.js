@@ -1,0 +1,114 @@
+/* sitegen animation player: plays each animation only while it is on screen, follows the page's
+   light/dark theme, falls back to the GIF where WebM (VP9) cannot play, and respects
+   prefers-reduced-motion. No dependencies. */
+(function () {
+  "use strict";
+  var reduce = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: false };
+
+  function theme() {
+    return document.documentElement.dataset.theme === "dark" ? "dark" : "light";
+  }
+  function pick(el, fmt) {
+    return el.getAttribute("data-" + theme() + "-" + fmt) || el.getAttribute("data-light-" + fmt) ||
+      el.getAttribute("data-dark-" + fmt);
+  }
+  function canPlay(video) {
+    var webm = video.getAttribute("data-light-webm") && video.canPlayType('video/webm; codecs="vp9"');
+    var mp4 = video.getAttribute("data-light-mp4") && video.canPlayType('video/mp4; codecs="avc1.42E01E"');
+    return Boolean(webm || mp4);
+  }
+
+  function toGif(video) {
+    var gif = pick(video, "gif");
+    if (!gif) return video;
+    var img = document.createElement("img");
+    img.className = "animation__gif";
+    img.width = video.width;
+    img.height = video.height;
+    img.alt = video.getAttribute("aria-label") || "";
+    img.setAttribute("data-animation", "");
+    for (var i = 0; i < video.attributes.length; i++) {
+      var a = video.attributes[i];
+      if (/^data-(light|dark)-/.test(a.name)) img.setAttribute(a.name, a.value);
+    }
+    img.src = reduce.matches ? (pick(video, "poster") || gif) : gif;
+    video.parentNode.replaceChild(img, video);
+    return img;
+  }
+
+  function setSources(video) {
+    var sources = video.querySelectorAll("source");
+    for (var i = 0; i < sources.length; i++) {
+      var type = sources[i].type.indexOf("webm") >= 0 ? "webm" : "mp4";
+      var src = pick(video, type);
+      if (src && sources[i].getAttribute("src") !== src) sources[i].setAttribute("src", src);
+    }
+    var poster = pick(video, "poster");
+    if (poster) video.poster = poster;
+  }
+
+  function follow(el) {
+    if (el.tagName === "IMG") {
+      var fmt = el.classList.contains("animation__poster") || reduce.matches ? "poster" : "gif";
+      var src = pick(el, fmt) || pick(el, "gif");
+      if (src && el.getAttribute("src") !== src) el.src = src;
+      return;
+    }
+    var wasPlaying = !el.paused;
+    var time = el.currentTime;
+    setSources(el);
+    if (el.dataset.loaded) {
+      el.load();
+      el.currentTime = time;
+      if (wasPlaying) playSafely(el);
+    }
+  }
+
+  function playSafely(video) {
+    var p = video.play();
+    if (p && p.catch) p.catch(function () { video.controls = true; });
+  }
+
+  function setup(el) {
+    if (el.tagName !== "VIDEO") { follow(el); return null; }
+    if (!canPlay(el)) return toGif(el);
+    var auto = el.hasAttribute("data-autoplay") && !reduce.matches;
+    el.controls = !auto || el.hasAttribute("data-controls");
+    setSources(el);
+    return el;
+  }
+
+  var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var v = entry.target;
+      if (entry.isIntersecting) {
+        if (!v.dataset.loaded) { v.dataset.loaded = "1"; v.preload = "auto"; }
+        if (v.hasAttribute("data-autoplay") && !reduce.matches) playSafely(v);
+      } else if (!v.paused) {
+        v.pause();
+      }
+    });
+  }, { threshold: 0.25 }) : null;
+
+  function init() {
+    var els = document.querySelectorAll("[data-animation]");
+    for (var i = 0; i < els.length; i++) {
+      var el = setup(els[i]);
+      if (el && el.tagName === "VIDEO" && observer) observer.observe(el);
+    }
+    document.addEventListener("sitegen:theme", function () {
+      var all = document.querySelectorAll("[data-animation]");
+      for (var j = 0; j < all.length; j++) follow(all[j]);
+    });
+    var onReduce = function () {
+      var vids = document.querySelectorAll("video[data-animation]");
+      for (var k = 0; k < vids.length; k++) {
+        if (reduce.matches) { vids[k].pause(); vids[k].controls = true; }
+      }
+    };
+    if (reduce.addEventListener) reduce.addEventListener("change", onReduce);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
