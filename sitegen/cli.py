@@ -19,7 +19,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    _configure_logging(args.verbose - args.quiet)
+    _configure_logging(getattr(args, "verbose", 0) - getattr(args, "quiet", 0))
     if not hasattr(args, "run"):
         parser.print_help()
         return EXIT_USAGE
@@ -50,6 +50,14 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     _render_options(build_cmd)
     build_cmd.set_defaults(run=_run_build)
+
+    render_cmd = commands.add_parser("render", parents=[common], help="render one post's animations into a folder",
+                                     description="Render the animations of one post (through the render cache) "
+                                     "and copy them into a folder, e.g. for a README.")
+    render_cmd.add_argument("post", type=Path, help="the post's Markdown file")
+    render_cmd.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder to copy the files into")
+    _render_options(render_cmd)
+    render_cmd.set_defaults(run=_run_render)
 
     kinds_cmd = commands.add_parser("kinds", help="list the built-in animation kinds, their data and keys",
                                     description="Every built-in kind with the data layout it reads and its own "
@@ -115,6 +123,23 @@ def _size(count: int) -> str:
             return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
         count /= 1024
     return str(count)
+
+
+def _run_render(args: argparse.Namespace) -> int:
+    from sitegen.animate import default_workers
+    from sitegen.render_post import render_post
+
+    options = BuildOptions(root=args.root, cache_dir=args.cache_dir, jobs=args.jobs)
+    try:
+        result = render_post(args.post, args.out, options, args.jobs or default_workers())
+    except BuildFailed as failed:
+        _print_diagnostics(failed.diagnostics)
+        print(f"Render failed: {len(failed.errors)} error(s).", file=sys.stderr)
+        return EXIT_FAILED
+    _print_diagnostics(result.diagnostics)
+    for path in result.files:
+        print(path)
+    return EXIT_OK
 
 
 def _run_kinds(args: argparse.Namespace) -> int:

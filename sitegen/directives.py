@@ -66,7 +66,8 @@ COMMON: dict[str, Option] = {
     "loop": Option((bool,), True, "loop forever"),
     "autoplay": Option((bool,), True, "play when scrolled into view"),
     "controls": Option((bool,), False, "show video controls"),
-    "poster_frame": Option((int,), 0, "which frame the poster still shows", _non_negative),
+    "poster_frame": Option((int,), None, "which frame (from 0) the poster still shows (default: the middle one)",
+                           _non_negative),
     "variants": Option((list,), list(VARIANTS), "theme variants to render: light, dark", _subset(VARIANTS)),
     "audio": Option((str,), None, "a sound file muxed into the video; the video then has controls and does not autoplay"),
     "download": Option((bool,), False, "link the data files from the figure"),
@@ -171,7 +172,8 @@ def _is(value: Any, types: tuple[type, ...]) -> bool:
 def _type_names(types: tuple[type, ...]) -> str:
     names = {int: "a whole number", float: "a number", str: "text", bool: "true or false", list: "a list",
              dict: "a mapping", tuple: "a list"}
-    return " or ".join(dict.fromkeys(names.get(t, t.__name__) for t in types))
+    shown = [t for t in types if not (t is int and float in types)]  # "a number" covers whole ones
+    return " or ".join(dict.fromkeys(names.get(t, t.__name__) for t in shown))
 
 
 def _check_combinations(options: dict[str, Any], fail: Callable[..., None]) -> None:

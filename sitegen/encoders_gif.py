@@ -29,6 +29,7 @@ class GifSettings:
     quantizer: str = "mediancut"  # Pillow's quantizer for the palette, run on a mosaic of the sampled frames
     snap_to_mode: bool = True     # palette entries become the exact colour most of their pixels have
     sample_pixels: int = 1_000_000  # the mosaic is subsampled to about this many pixels
+    keep_below: float = 0.0       # a pixel whose colour moved less than this (RGB distance) is left as shown
     min_delay_cs: int = 2         # browsers play delays under 2 cs as 10 cs, so faster frames are dropped
     revision: int = 1             # bump when the writer changes its output for the same settings
 
@@ -79,8 +80,9 @@ def _mosaic(samples: Sequence[np.ndarray], limit: int) -> np.ndarray:
     return pixels[::step]
 
 
-def choose_palette(samples: Sequence[np.ndarray], settings: GifSettings = SETTINGS) -> np.ndarray:
+def choose_palette(samples: Sequence[np.ndarray], settings: GifSettings | None = None) -> np.ndarray:
     """At most `settings.colours` RGB entries (P×3 uint8) for frames like `samples`."""
+    settings = settings or SETTINGS
     pixels = _mosaic(samples, settings.sample_pixels)
     keys, counts = np.unique(_pack(pixels), return_counts=True)
     if len(keys) <= settings.colours:  # few colours: the palette is exact and the GIF lossless
@@ -166,40 +168,75 @@ def _changed_box(changed: np.ndarray) -> tuple[int, int, int, int]:
     return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
 
 
+class _FrameCoder:
+    """Turns RGB frames into tiles against one palette, keeping the indexed frame on screen."""
+
+    def __init__(self, palette: np.ndarray, settings: GifSettings) -> None:
+        self.palette = palette
+        self.transparent = len(palette)  # the index that means "unchanged"
+        self.table_bits = max(1, math.ceil(math.log2(len(palette) + 1)))
+        self._code_size = max(2, self.table_bits)
+        self._map = _PaletteMap(palette)
+        distance = np.sqrt(np.square(palette[:, None].astype(np.int32) - palette[None]).sum(axis=2))
+        self._differs = distance > settings.keep_below  # [shown, new]: worth redrawing
+        self._canvas: np.ndarray | None = None
+
+    def first(self, frame: np.ndarray, start: int) -> _Tile:
+        self._canvas = self._map.indices(frame)
+        height, width = self._canvas.shape
+        return _Tile(start, 0, 0, width, height, False, _lzw(self._canvas, self._code_size))
+
+    def next(self, frame: np.ndarray, start: int) -> _Tile | None:
+        """The tile that turns the screen into `frame`, or None when nothing visibly changed."""
+        indices = self._map.indices(frame)
+        changed = self._differs[self._canvas, indices]
+        if not changed.any():
+            return None
+        np.copyto(self._canvas, indices, where=changed)
+        return self._tile(changed, start)
+
+    def _tile(self, changed: np.ndarray, start: int) -> _Tile:
+        """The changed rectangle, with unchanged pixels in it made transparent when that codes smaller."""
+        left, top, right, bottom = _changed_box(changed)
+        crop = self._canvas[top:bottom, left:right]
+        best = _Tile(start, left, top, right - left, bottom - top, False, _lzw(crop, self._code_size))
+        unchanged = ~changed[top:bottom, left:right]
+        if unchanged.any():
+            masked = _lzw(np.where(unchanged, np.uint8(self.transparent), crop), self._code_size)
+            if len(masked) < len(best.data):
+                best = _Tile(start, left, top, right - left, bottom - top, True, masked)
+        return best
+
+
 class GifSink:
     """Writes frames into a GIF as they arrive (`write`), then its last frame and trailer (`finish`)."""
 
     def __init__(self, path: Path, spec: VideoSpec, palette_frames: Sequence[np.ndarray]) -> None:
         self._spec = spec
+        self._settings = SETTINGS
         self._fps = spec.fps_fraction()
         self._end = start_cs(spec.frame_count, self._fps)
-        self._file: BinaryIO = open(path, "wb")
         self._samples = tuple(palette_frames)
-        self._map: _PaletteMap | None = None  # built from the samples (or the first frame) on first write
-        self._canvas: np.ndarray | None = None  # palette indices on screen
+        self._coder: _FrameCoder | None = None  # made on the first frame (from it, if no samples were given)
         self._pending: _Tile | None = None  # written once the next frame's start gives its delay
         self._written = 0
+        self._file: BinaryIO = open(path, "wb")
 
     def write(self, frame: np.ndarray) -> None:
         start = start_cs(self._written, self._fps)
         self._written += 1
-        if self._map is None:
-            self._begin(choose_palette(self._samples or (frame,)))
-        indices = self._map.indices(frame)
-        if self._canvas is None:
-            self._canvas = indices
-            self._accept(self._tile(indices, None, start))
-            return
-        changed = indices != self._canvas
-        if not changed.any() or not self._playable(start):
-            return  # its time goes to the frame on screen
-        self._accept(self._tile(indices, changed, start))
-        self._canvas = indices
+        if self._coder is None:
+            self._coder = self._begin(frame)
+            self._accept(self._coder.first(frame, start))
+        elif self._playable(start):
+            tile = self._coder.next(frame, start)
+            if tile is not None:  # else its time goes to the frame on screen
+                self._accept(tile)
 
     def finish(self) -> None:
         try:
             if self._pending is not None:
-                self._file.write(_frame_block(self._pending, self._end - self._pending.start, self._transparent))
+                self._write_tile(self._pending, self._end)
             self._file.write(b"\x3b")
         finally:
             self._file.close()
@@ -207,32 +244,21 @@ class GifSink:
     def abort(self) -> None:
         self._file.close()
 
-    def _begin(self, palette: np.ndarray) -> None:
-        self._map = _PaletteMap(palette)
-        self._transparent = len(palette)
-        table_bits = max(1, math.ceil(math.log2(len(palette) + 1)))
-        self._code_size = max(2, table_bits)
-        self._file.write(_header(self._spec.width, self._spec.height, palette, table_bits, self._spec.loop))
+    def _begin(self, first_frame: np.ndarray) -> _FrameCoder:
+        coder = _FrameCoder(choose_palette(self._samples or (first_frame,), self._settings), self._settings)
+        spec = self._spec
+        self._file.write(_header(spec.width, spec.height, coder.palette, coder.table_bits, spec.loop))
+        return coder
 
     def _playable(self, start: int) -> bool:
-        minimum = SETTINGS.min_delay_cs
+        """Browsers play delays under 2 cs as 10 cs: a frame that would make one is dropped."""
+        minimum = self._settings.min_delay_cs
         return start - self._pending.start >= minimum and self._end - start >= minimum
 
     def _accept(self, tile: _Tile) -> None:
         if self._pending is not None:
-            self._file.write(_frame_block(self._pending, tile.start - self._pending.start, self._transparent))
+            self._write_tile(self._pending, tile.start)
         self._pending = tile
 
-    def _tile(self, indices: np.ndarray, changed: np.ndarray | None, start: int) -> _Tile:
-        """The changed rectangle, with unchanged pixels inside it made transparent when that codes smaller."""
-        if changed is None:
-            return _Tile(start, 0, 0, indices.shape[1], indices.shape[0], False, _lzw(indices, self._code_size))
-        left, top, right, bottom = _changed_box(changed)
-        crop = indices[top:bottom, left:right]
-        best = _Tile(start, left, top, right - left, bottom - top, False, _lzw(crop, self._code_size))
-        unchanged = ~changed[top:bottom, left:right]
-        if unchanged.any():
-            masked = _lzw(np.where(unchanged, np.uint8(self._transparent), crop), self._code_size)
-            if len(masked) < len(best.data):
-                best = _Tile(start, left, top, right - left, bottom - top, True, masked)
-        return best
+    def _write_tile(self, tile: _Tile, until: int) -> None:
+        self._file.write(_frame_block(tile, until - tile.start, self._coder.transparent))

@@ -39,18 +39,20 @@ def embed_figures(posts: list[Post], rendered: Mapping[tuple[str, int], tuple[Va
         if not post.animations:
             result.append(post)
             continue
-        figures = {}
+        figures, views = {}, {}
         for directive in post.animations:
             variants = rendered.get((post.source, directive.index))
             if variants:
                 view = _view(post, directive, variants, downloads.get((post.source, directive.index), ()), renderer)
+                views[directive.index] = view
                 figures[directive.index] = template.render(animation=view)  # type: ignore[union-attr]
 
         def swap(match, figures=figures):  # type: ignore[no-untyped-def]
             return figures.get(int(match.group(1)), "")
 
         result.append(replace(post, content_html=ANIMATION_PLACEHOLDER_RE.sub(swap, post.content_html),
-                              excerpt_html=ANIMATION_PLACEHOLDER_RE.sub(swap, post.excerpt_html)))
+                              excerpt_html=ANIMATION_PLACEHOLDER_RE.sub(swap, post.excerpt_html),
+                              teaser_animation=views.get(post.teaser_ref if post.teaser_ref is not None else 0)))
     return result
 
 

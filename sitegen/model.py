@@ -107,6 +107,8 @@ class Post:
     front_matter: FrozenMap
     key_lines: FrozenMap  # front-matter key -> line in the source file
     animations: tuple[Any, ...] = ()  # the post's animation Directives, in order (placeholders in the HTML)
+    teaser_ref: int | None = None  # `header.teaser: animation` (or `animation:2`): which animation the card plays
+    teaser_animation: Any = None  # the card's animation (an AnimationView), once rendered
 
     @property
     def reading_time(self) -> int:
@@ -116,6 +118,11 @@ class Post:
     @property
     def teaser_image(self) -> str:
         return self.header.teaser or self.header.image or self.header.overlay_image
+
+    @property
+    def teaser_plays(self) -> bool:
+        """The card plays its animation (rather than showing a still) when the teaser names one."""
+        return self.teaser_ref is not None
 
     @property
     def og_image(self) -> str:

@@ -139,7 +139,7 @@ def _build_post(source: SourceFile, fields: _Fields, context: ParseContext, rend
         fields.warn(_line_of(front, snippet.strip().splitlines()[0] if snippet.strip() else snippet), problem)
     animations = _directives(rendered, front, fields)
     description = _description(fields, rendered, content_html)
-    header = _header(fields, renderer)
+    header, teaser_ref = _header(fields, renderer)
     return Post(
         kind=source.kind, source=fields.shown, source_rel=source.rel, title=title, slug=slug,
         url_path=_url_path(source.kind, slug, date, fields, context),
@@ -153,7 +153,7 @@ def _build_post(source: SourceFile, fields: _Fields, context: ParseContext, rend
         tags=fields.words("tags"), categories=fields.words("categories", "category"),
         word_count=rendered.word_count,
         extra=FrozenMap({k: v for k, v in front.data.items() if k not in KNOWN_KEYS}),
-        front_matter=front.data, key_lines=front.key_lines, animations=animations,
+        front_matter=front.data, key_lines=front.key_lines, animations=animations, teaser_ref=teaser_ref,
     )
 
 
@@ -241,7 +241,10 @@ def _image(value: Any, rel: str) -> str:
     return resolve_relative(text, rel) or text
 
 
-def _header(fields: _Fields, renderer: MarkdownRenderer) -> Header:
+_TEASER_ANIMATION = re.compile(r"^animation(?::(\d+))?$")
+
+
+def _header(fields: _Fields, renderer: MarkdownRenderer) -> tuple[Header, int | None]:
     raw = fields.front.data.get("header") or {}
     if not isinstance(raw, dict):
         fields.fail("header", "'header' must be a mapping", "e.g. 'header:\\n  teaser: /assets/img/teaser.png'")
@@ -253,6 +256,10 @@ def _header(fields: _Fields, renderer: MarkdownRenderer) -> Header:
     top_teaser = fields.text("teaser").strip()
     if not teaser and top_teaser.lower().endswith(_IMAGE_SUFFIXES):
         teaser = top_teaser
+    teaser_ref = None
+    named = _TEASER_ANIMATION.match(str(teaser or "").strip())
+    if named:  # `teaser: animation` or `teaser: animation:2` (1-based): the card plays that animation
+        teaser, teaser_ref = "", int(named.group(1) or 1) - 1
     caption = str(raw.get("caption") or "")
     return Header(
         teaser=_image(teaser, fields.rel), image=_image(raw.get("image"), fields.rel),
@@ -260,7 +267,7 @@ def _header(fields: _Fields, renderer: MarkdownRenderer) -> Header:
         overlay_color=_css_colour(raw.get("overlay_color")), overlay_filter=_overlay_filter(raw.get("overlay_filter")),
         caption_html=sanitize(renderer.render_inline(caption)) if caption else "",
         og_image=_image(raw.get("og_image"), fields.rel),
-    )
+    ), teaser_ref
 
 
 def _css_colour(value: Any) -> str:

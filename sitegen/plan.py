@@ -40,7 +40,7 @@ class RenderJob:
     fps: float
     frames: int | None  # None: the animation's own length (scripts learn it when they run)
     formats: tuple[str, ...]
-    poster_frame: int
+    poster_frame: int | None  # None: the middle frame
     loop: bool
     audio: str | None
     timeout: float

@@ -74,11 +74,15 @@ def _render_kind(job: RenderJob, staging: Path) -> dict[str, Any]:
     return {"width": job.width, "height": job.height, "frames": len(indices), "fps": job.fps}
 
 
+def poster_index(wanted: int | None, count: int) -> int:
+    return count // 2 if wanted is None else min(wanted, count - 1)
+
+
 def encode(job: RenderJob, staging: Path, frames: Iterator[np.ndarray], count: int,
            palette: list[np.ndarray]) -> dict[str, int]:
     from sitegen.encoders import VideoSpec, encode_all
 
     spec = VideoSpec(width=job.width, height=job.height, fps=job.fps, frame_count=count, loop=job.loop,
-                     poster_frame=min(job.poster_frame, count - 1), audio=Path(job.audio) if job.audio else None)
+                     poster_frame=poster_index(job.poster_frame, count), audio=Path(job.audio) if job.audio else None)
     paths = {fmt: staging / OUTPUT_NAMES[fmt] for fmt in job.formats}
     return encode_all(list(job.formats), paths, spec, frames, palette_frames=palette)

@@ -125,6 +125,7 @@ def _frame_data(animation: mpl_animation.Animation, job: dict[str, Any]) -> list
 def _encode(animation: mpl_animation.Animation, job: dict[str, Any], staging: Path,
             outputs: dict[str, str]) -> dict[str, Any]:
     from sitegen.encoders import VideoSpec, encode_all
+    from sitegen.render import poster_index
 
     frames = _frame_data(animation, job)
     canvas = animation._fig.canvas
@@ -145,7 +146,7 @@ def _encode(animation: mpl_animation.Animation, job: dict[str, Any], staging: Pa
         height, width = shape[0], shape[1]
         count = len(frames)
         spec = VideoSpec(width=width, height=height, fps=job["fps"], frame_count=count, loop=job["loop"],
-                         poster_frame=min(job["poster_frame"], count - 1),
+                         poster_frame=poster_index(job["poster_frame"], count),
                          audio=Path(job["audio"]) if job.get("audio") else None)
         samples = [store[i] for i in np.linspace(0, count - 1, min(8, count)).astype(int)]
         paths = {fmt: staging / outputs[fmt] for fmt in job["formats"]}

@@ -64,3 +64,23 @@ def site(tmp_path: Path):
 
 def read(root: Path, rel: str) -> str:
     return (root / "site" / rel).read_text(encoding="utf-8")
+
+
+EXAMPLE_PARTS = ("content", "data", "scripts", "sitegen.toml")
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The repository's example portfolio, copied and built once with --base-url /sub/ --strict."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("example")
+    for part in EXAMPLE_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, root / part, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy(source, root / part)
+    result = run_cli("build", "--base-url", "/sub/", "--strict", cwd=root, timeout=900)
+    assert result.code == 0, result.text
+    return root

@@ -13,7 +13,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
-from conftest import REPO, post, run_cli
+from conftest import post, run_cli
 
 URL_ATTRS = {"href", "src", "poster", "data-src"}
 
@@ -32,7 +32,7 @@ class _Links(HTMLParser):
                 self.ids.add(value)
             if tag == "link" and name == "href" and dict(attrs).get("rel") == "canonical":
                 continue
-            if name in URL_ATTRS:
+            if name in URL_ATTRS or re.fullmatch(r"data-(light|dark)-\w+", name):
                 self.urls.append(value)
             elif name == "srcset":
                 self.urls += [item.strip().split()[0] for item in value.split(",") if item.strip()]
@@ -142,14 +142,8 @@ def test_the_404_page_links_through_the_base_url_from_any_depth(served):
             assert response.status == 200, link
 
 
-def test_the_example_site_resolves_under_a_sub_path(served, tmp_path):
-    import shutil
-    example = tmp_path / "example"
-    shutil.copytree(REPO / "content", example / "content")
-    shutil.copy(REPO / "sitegen.toml", example / "sitegen.toml")
-    result = run_cli("build", "--base-url", "/sub/", "--strict", cwd=example)
-    assert result.code == 0, result.text
-    handler = functools.partial(_SubPathHandler, directory=str(example / "site"))
+def test_the_example_site_resolves_under_a_sub_path(example_site):
+    handler = functools.partial(_SubPathHandler, directory=str(example_site / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -159,3 +153,4 @@ def test_the_example_site_resolves_under_a_sub_path(served, tmp_path):
     assert not outside, outside
     assert {u: s for u, s in seen.items() if s != 200} == {}
     assert len(seen) > 20
+    assert any(u.endswith(".webm") for u in seen) and any(u.endswith(".gif") for u in seen)

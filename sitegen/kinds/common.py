@@ -9,7 +9,8 @@ import matplotlib
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.colors import is_color_like
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize, is_color_like
 from matplotlib.figure import Figure
 
 from sitegen.dataset import DataSet
@@ -22,6 +23,8 @@ NUMBER = (int, float)
 FRAME_TIME_NAMES = ("time", "times", "t", "epoch", "epochs")
 # Percentiles of large arrays are taken over a fixed sample of this many values: same result every run.
 _SAMPLE = 1_000_000
+# Constrained layout settles in a second pass (tick labels, and so margins, change with the first one's sizes).
+LAYOUT_PASSES = 2
 
 
 class DataProblems(ValueError):
@@ -90,7 +93,8 @@ def numeric_problem(name: str, array: np.ndarray) -> Problem | None:
     return None
 
 
-def shape_problem(kind: str, what: str, name: str, array: np.ndarray, layout: str, ndims: Iterable[int]) -> Problem | None:
+def shape_problem(kind: str, what: str, name: str, array: np.ndarray, layout: str,
+                  ndims: Iterable[int]) -> Problem | None:
     """'heatmap needs frames of shape T×H×W; got (100, 64)' when the array's ndim is not one of `ndims`."""
     if array.ndim in tuple(ndims):
         return None
@@ -106,8 +110,20 @@ def as_float(array: np.ndarray) -> np.ndarray:
     return np.asarray(array, dtype=float) if array.dtype.kind != "f" else np.asarray(array)
 
 
-def frame_times(data: DataSet, n_frames: int) -> tuple[np.ndarray | None, list[Problem]]:
-    """The optional per-frame time stamps (an array named time/times/t/epoch/epochs of length T)."""
+@dataclass(frozen=True, slots=True)
+class FrameTimes:
+    """Per-frame time stamps from an array named time/times/t (or epoch/epochs), one per frame."""
+
+    name: str
+    values: np.ndarray
+
+    @property
+    def default_label(self) -> str:
+        return "epoch {t:g}" if self.name.startswith("epoch") else "t = {t:g}"
+
+
+def frame_times(data: DataSet, n_frames: int) -> tuple[FrameTimes | None, list[Problem]]:
+    """The optional per-frame time stamps, checked against the frame count."""
     found = optional_array(data, FRAME_TIME_NAMES)
     if found is None:
         return None, []
@@ -115,7 +131,7 @@ def frame_times(data: DataSet, n_frames: int) -> tuple[np.ndarray | None, list[P
     if times.dtype.kind not in "biuf" or times.ndim != 1 or len(times) != n_frames:
         return None, [Problem("data", f"array {name!r} must hold one number per frame ({n_frames}); "
                                       f"got shape {tuple(times.shape)}, dtype {times.dtype}")]
-    return as_float(times), []
+    return FrameTimes(name, as_float(times)), []
 
 
 # ---------------------------------------------------------------- checking parameters
@@ -229,7 +245,10 @@ def colour_limits(arrays: Sequence[np.ndarray], vmin: float | None, vmax: float 
     (`clip_percent` cut at each end) unless vmin/vmax are given; symmetric about 0 when asked."""
     values = finite(np.concatenate([sample(a) for a in arrays])) if arrays else np.zeros(1)
     values = values if values.size else np.zeros(1)
-    low, high = np.percentile(values, [clip_percent, 100.0 - clip_percent]) if clip_percent else (values.min(), values.max())
+    if clip_percent:
+        low, high = np.percentile(values, [clip_percent, 100.0 - clip_percent])
+    else:
+        low, high = values.min(), values.max()
     if symmetric:
         bound = max(abs(low), abs(high))
         low, high = -bound, bound
@@ -256,6 +275,21 @@ def padded_limits(values: np.ndarray, pad: float) -> tuple[float, float]:
     return low - margin, high + margin
 
 
+def plane_limits(points: np.ndarray, pad: float, min_ratio: float = 0.0) -> tuple[tuple[float, float], ...]:
+    """x and y limits covering points[..., :2], the narrower span widened (about its centre) to at least
+    `min_ratio` of the wider one, so that an equal-aspect axes never collapses into a sliver."""
+    limits = [padded_limits(points[..., k], pad) for k in (0, 1)]
+    wide = max(high - low for low, high in limits)
+    return tuple((min(low, (low + high - min_ratio * wide) / 2), max(high, (low + high + min_ratio * wide) / 2))
+                 for low, high in limits)
+
+
+def colour_mapper(cmap: str, limits: tuple[float, float]) -> ScalarMappable:
+    """A colormap with a fixed scale. Images fed `mapper.to_rgba(values, bytes=True)` skip matplotlib's
+    per-draw colour mapping of the resampled image (3× cheaper per frame); the mapper feeds the colour bar."""
+    return ScalarMappable(Normalize(*limits), matplotlib.colormaps[cmap])
+
+
 # ---------------------------------------------------------------- layout, labels, colours
 
 
@@ -268,13 +302,21 @@ def finish_layout(figure: Figure) -> None:
     """Run the layout once, then switch the engine off so no frame is laid out again."""
     engine = figure.get_layout_engine()
     if engine is not None:
-        engine.execute(figure)
+        for _ in range(LAYOUT_PASSES):
+            engine.execute(figure)
     figure.set_layout_engine("none")
 
 
 def spines(*axes: Axes) -> list[Artist]:
     """Spines drawn above animated data (they frame images and lines touching the edge)."""
     return [spine for ax in axes if ax.axison for spine in ax.spines.values() if spine.get_visible()]
+
+
+def colorbar(figure: Figure, ax: Axes, mappable: Any, label: str | None = None) -> Any:
+    """A colour bar hugging the right edge of `ax` (an inset, so it keeps the height of an axes
+    with a fixed aspect; constrained layout makes room for it)."""
+    cax = ax.inset_axes((1.04, 0.0, 0.05, 1.0))
+    return figure.colorbar(mappable, cax=cax, label=label or "")
 
 
 def foreground() -> str:
@@ -330,6 +372,14 @@ def frame_label(params: Mapping[str, Any], times: np.ndarray | None, *, timed_de
     if fmt is None:
         fmt = timed_default if times is not None or dt is not None else "frame {i}"
     return FrameLabel(str(fmt), times, dt)
+
+
+def per_frame_label(params: Mapping[str, Any], times: FrameTimes | None, *, dt: float | None = None,
+                    timed_default: str | None = None) -> FrameLabel | None:
+    """frame_label for kinds with one frame per time stamp: {t} from the time array, else i × dt."""
+    if times is not None:
+        return frame_label(params, times.values, timed_default=timed_default or times.default_label)
+    return frame_label(params, None, timed_default="t = {t:.2f} s", dt=dt)
 
 
 def add_frame_label(ax: Axes, label: FrameLabel | None, count: int):

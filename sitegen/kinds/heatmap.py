@@ -21,7 +21,7 @@ LAYOUT = "T×H×W"
 @dataclass(frozen=True, slots=True)
 class _Inputs:
     panels: tuple[tuple[str, np.ndarray], ...]  # (array name, T×H×W frames)
-    times: np.ndarray | None
+    times: common.FrameTimes | None
 
     @property
     def count(self) -> int:
@@ -42,7 +42,8 @@ class Heatmap:
         Param("shared_scale", (bool,), True, "one colour scale for all panels (false: one per panel)"),
         Param("vmin", (*NUMBER, NONE), None, "low end of the colour scale (default: robust, over all frames)"),
         Param("vmax", (*NUMBER, NONE), None, "high end of the colour scale (default: robust, over all frames)"),
-        Param("clip_percent", NUMBER, 1.0, "percent of values left out at each end of the automatic scale (0: full range)"),
+        Param("clip_percent", NUMBER, 1.0,
+              "percent of values left out at each end of the automatic scale (0: full range)"),
         Param("symmetric", (bool,), False, "centre the automatic colour scale on 0 (diverging colormaps)"),
         Param("cmap", (str,), "viridis", "matplotlib colormap"),
         Param("colorbar", (bool,), True, "show a colour bar"),
@@ -73,24 +74,23 @@ class Heatmap:
 
     def draw(self, figure: Figure, data: DataSet, params: Mapping[str, Any]) -> Scene:
         inputs = common.require(_resolve(data, params))
-        label = common.frame_label(params, inputs.times, timed_default="t = {t:.2f} s", dt=params["dt"])
+        label = common.per_frame_label(params, inputs.times, dt=params["dt"])
         common.start_layout(figure)
         axes = list(figure.subplots(1, len(inputs.panels), squeeze=False)[0])
-        images = [_image(ax, frames, limits, params)
+        panels = [_Panel.make(ax, frames, limits, params)
                   for ax, (_, frames), limits in zip(axes, inputs.panels, _limits(inputs, params))]
         _titles(figure, axes, inputs, params, beside_label=label is not None)
-        _colorbars(figure, axes, images, params)
+        _colorbars(figure, axes, [panel.mapper for panel in panels], params)
         text = common.add_frame_label(axes[-1], label, inputs.count)
         common.finish_layout(figure)
-        stacks = [frames for _, frames in inputs.panels]
 
         def update(i: int) -> None:
-            for image, frames in zip(images, stacks):
-                image.set_data(frames[i])
+            for panel in panels:
+                panel.show(i)
             if text is not None:
                 text.set_text(label.text(i))
 
-        animated = [*images, *([text] if text is not None else [])]
+        animated = [*(panel.image for panel in panels), *([text] if text is not None else [])]
         return Scene(figure, animated, inputs.count, update, overlays=common.spines(*axes))
 
 
@@ -133,20 +133,32 @@ def _limits(inputs: _Inputs, params: Mapping[str, Any]) -> list[tuple[float, flo
     return [scale([frames]) for frames in stacks]
 
 
-def _image(ax, frames: np.ndarray, limits: tuple[float, float], params: Mapping[str, Any]):
-    image = ax.imshow(frames[0], cmap=params["cmap"], vmin=limits[0], vmax=limits[1],
-                      interpolation=params["interpolation"], origin=params["origin"], aspect=params["aspect"],
-                      interpolation_stage=_stage(params["interpolation"]))
-    if not params["ticks"]:
-        ax.set_xticks([])
-        ax.set_yticks([])
-    return image
+@dataclass(frozen=True, slots=True)
+class _Panel:
+    """One panel's image. With nearest-neighbour drawing it is given RGBA bytes (the same pixels, cheaper);
+    smooth interpolations get the values, so matplotlib interpolates before colour mapping."""
 
+    image: Any
+    frames: np.ndarray
+    mapper: Any  # ScalarMappable: the fixed scale, also for the colour bar
+    direct: bool
 
-def _stage(interpolation: str) -> str:
-    """Colour-map the small frame, then resample the RGBA: cheaper than colour-mapping the upsampled
-    data, and the same pixels for nearest-neighbour; smooth interpolations keep matplotlib's choice."""
-    return "rgba" if interpolation in ("nearest", "none") else "auto"
+    @classmethod
+    def make(cls, ax, frames: np.ndarray, limits: tuple[float, float], params: Mapping[str, Any]) -> _Panel:
+        mapper = common.colour_mapper(params["cmap"], limits)
+        direct = params["interpolation"] in ("nearest", "none")
+        style = {"interpolation": params["interpolation"], "origin": params["origin"], "aspect": params["aspect"]}
+        if direct:
+            image = ax.imshow(mapper.to_rgba(frames[0], bytes=True), **style)
+        else:
+            image = ax.imshow(frames[0], cmap=mapper.cmap, norm=mapper.norm, **style)
+        if not params["ticks"]:
+            ax.set_xticks([])
+            ax.set_yticks([])
+        return cls(image, frames, mapper, direct)
+
+    def show(self, i: int) -> None:
+        self.image.set_data(self.mapper.to_rgba(self.frames[i], bytes=True) if self.direct else self.frames[i])
 
 
 def _titles(figure: Figure, axes: list, inputs: _Inputs, params: Mapping[str, Any], *, beside_label: bool) -> None:
@@ -161,9 +173,9 @@ def _titles(figure: Figure, axes: list, inputs: _Inputs, params: Mapping[str, An
         figure.suptitle(params["title"])
 
 
-def _colorbars(figure: Figure, axes: list, images: list, params: Mapping[str, Any]) -> None:
+def _colorbars(figure: Figure, axes: list, mappers: list, params: Mapping[str, Any]) -> None:
     if not params["colorbar"]:
         return
-    pairs = [(images[-1], axes)] if params["shared_scale"] else list(zip(images, axes))
-    for image, where in pairs:
-        figure.colorbar(image, ax=where, label=params.get("colorbar_label") or "", shrink=0.9)
+    pairs = [(mappers[-1], axes[-1])] if params["shared_scale"] else list(zip(mappers, axes))
+    for mapper, ax in pairs:
+        common.colorbar(figure, ax, mapper, params.get("colorbar_label"))

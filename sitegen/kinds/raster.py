@@ -50,7 +50,8 @@ class Raster:
         "Times in seconds (then the rate is in Hz)."
     )
     params = (
-        Param("window", (*NUMBER, NONE), None, "width of the sliding window in seconds (default: a fifth of the record)"),
+        Param("window", (*NUMBER, NONE), None,
+              "width of the sliding window in seconds (default: a fifth of the record)"),
         Param("step", (*NUMBER, NONE), None, "seconds the window advances per frame (default: window/40)"),
         Param("rate", (bool,), True, "show the population rate under the raster"),
         Param("bin", (*NUMBER, NONE), None, "bin width of the rate histogram in seconds (default: window/50)"),
@@ -153,7 +154,7 @@ def _sorted(times: np.ndarray, rows: np.ndarray, names: tuple[str, ...], span: t
 def _windows(spikes: _Spikes, params: Mapping[str, Any]) -> _Windows:
     begin = min(0.0, float(spikes.times[0]))
     end = float(spikes.times[-1])
-    width = float(params["window"] or max((end - begin) / 5, 1e-9))
+    width = float(params["window"] or (end - begin) / 5 or 1.0)
     step = float(params["step"] or width / 40)
     count = max(1, math.floor((end - begin - width) / step + 1e-9) + 1)
     starts = begin + step * np.arange(count)

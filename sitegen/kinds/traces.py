@@ -16,13 +16,16 @@ from sitegen.kinds.common import NONE, NUMBER
 NAME = "traces"
 LAYOUT = "C×N (channels × samples) or N×C"
 TIME_NAMES = ("time", "t", "times")
+# Learning curves: an epoch or step column is their x axis, as time is for signals.
+X_NAMES = (*TIME_NAMES, "epoch", "epochs", "step", "steps")
 
 
 @dataclass(frozen=True, slots=True)
 class _Inputs:
     signals: np.ndarray  # C×N
-    time: np.ndarray | None  # N sample times, increasing
+    time: np.ndarray | None  # N sample times (or epochs), increasing
     names: tuple[str, ...]  # channel names from a CSV header, else ()
+    x_name: str = "sample"  # what the x axis counts: time, epoch, … (the time array's name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +46,8 @@ class Traces:
     summary = "Multichannel time series (LFP, EEG, learning curves) in a sliding window or growing from the left."
     data_layout = (
         "signals: C×N numbers (channels × samples; N×C is recognised, see `layout`), or one channel of N.\n"
-        "Optional time / t: N increasing sample times (then `window` is in the same unit).\n"
+        "Optional time / t: N increasing sample times (then `window` is in the same unit); epoch / step for\n"
+        "learning curves. Several 1-D arrays (train_loss, val_loss, …) are channels named by their names.\n"
         "CSV: a header row; a column named time or t is the time, every other column a channel named by its header."
     )
     params = (
@@ -51,7 +55,8 @@ class Traces:
               ("window", "grow")),
         Param("window", (*NUMBER, NONE), None, "window length, in time units with a time array, else in samples "
                                                "(default: a fifth of the record)"),
-        Param("step", (int, NONE), None, "samples the curves advance per frame (default: window/40, or N/100 in grow mode)"),
+        Param("step", (int, NONE), None,
+              "samples the curves advance per frame (default: window/40, or N/100 in grow mode)"),
         Param("layout", (str,), "auto", "how a 2-D signals array is laid out ('auto': the longer axis is time)",
               ("auto", "channels_first", "channels_last")),
         Param("offset", NUMBER, 0.0, "vertical offset between channels (a waterfall); 0 overlays them"),
@@ -60,7 +65,7 @@ class Traces:
         Param("ylim", (list, NONE), None, "[low, high] of the y axis (default: all of the data, fixed over time)"),
         Param("grid", (bool,), True, "draw grid lines"),
         Param("linewidth", (*NUMBER, NONE), None, "line width in points (default: the style's)"),
-        Param("xlabel", (str, NONE), None, "x-axis label (default: 'time' or 'sample')"),
+        Param("xlabel", (str, NONE), None, "x-axis label (default: 'time', the epoch/step array's name, or 'sample')"),
         Param("ylabel", (str, NONE), None, "y-axis label"),
         Param("time_label", (str, NONE), None, "frame label with {i} and {t} (the window's start); '' hides it "
                                                "(default: 't = {t:.2f}' in window mode, none in grow mode)"),
@@ -91,7 +96,7 @@ class Traces:
         label = _label(inputs, params, x, frames)
         common.start_layout(figure)
         ax = figure.add_subplot()
-        lines = _lines(ax, inputs, params, shifted)
+        lines = _lines(ax, inputs, params)
         _axes(ax, inputs, params, frames, shifted)
         text = common.add_frame_label(ax, label, frames.count)
         common.set_title(ax, params.get("title"), beside_label=text is not None)
@@ -121,7 +126,7 @@ def _resolve(data: DataSet, params: Mapping[str, Any]) -> tuple[_Inputs | None, 
     problem = common.numeric_problem(name, array) or common.shape_problem(NAME, "signals", name, array, LAYOUT, (1, 2))
     if problem:
         return None, [problem]
-    time = common.optional_array(data, TIME_NAMES)
+    time = common.optional_array(data, X_NAMES)
     signals = _orient(np.atleast_2d(common.as_float(array)), params.get("layout", "auto"), time)
     names = (name,) if array.ndim == 1 and name != "<data>" else ()
     return _with_time(_Inputs(signals, None, names), time)
@@ -140,10 +145,11 @@ def _columns(data: DataSet) -> tuple[str, ...]:
 
 
 def _time_column(columns: tuple[str, ...]) -> str | None:
-    return next((c for c in columns if c.strip().lower() in TIME_NAMES), None)
+    return next((c for c in columns if c.strip().lower() in X_NAMES), None)
 
 
-def _from_columns(data: DataSet, columns: tuple[str, ...], time_column: str | None) -> tuple[_Inputs | None, list[Problem]]:
+def _from_columns(data: DataSet, columns: tuple[str, ...],
+                  time_column: str | None) -> tuple[_Inputs | None, list[Problem]]:
     """Every column but the time column (if any) is a channel named by its header."""
     names = tuple(c for c in columns if c != time_column)
     if not names:
@@ -186,7 +192,8 @@ def _with_time(inputs: _Inputs, time: tuple[str, np.ndarray] | None) -> tuple[_I
     values = common.as_float(values)
     if not np.all(np.diff(values) > 0):
         return None, [Problem("data", f"time array {name!r} must increase from sample to sample")]
-    return _Inputs(inputs.signals, values, inputs.names), []
+    x_name = "time" if name.strip().lower() in TIME_NAMES else name
+    return _Inputs(inputs.signals, values, inputs.names, x_name), []
 
 
 def _frames(inputs: _Inputs, params: Mapping[str, Any]) -> _Frames:
@@ -223,7 +230,10 @@ def _label(inputs: _Inputs, params: Mapping[str, Any], x: np.ndarray, frames: _F
     if params["mode"] == "grow" and params.get("time_label") is None:
         return None
     stamps = x[frames.starts] if params["mode"] == "window" else x[frames.stops - 1]
-    timed_default = "t = {t:.2f}" if inputs.time is not None else "sample {t:.0f}"
+    if inputs.time is None:
+        timed_default = "sample {t:.0f}"
+    else:
+        timed_default = "t = {t:.2f}" if inputs.x_name == "time" else inputs.x_name + " {t:g}"
     return common.frame_label(params, stamps, timed_default=timed_default)
 
 
@@ -232,7 +242,7 @@ def _channel_names(inputs: _Inputs, params: Mapping[str, Any]) -> list[str]:
     return list(params.get("labels") or inputs.names or [f"ch {k + 1}" for k in range(count)])
 
 
-def _lines(ax, inputs: _Inputs, params: Mapping[str, Any], shifted: np.ndarray) -> list:
+def _lines(ax, inputs: _Inputs, params: Mapping[str, Any]) -> list:
     names = _channel_names(inputs, params)
     colours = common.cycle_colours(len(names))
     width = params.get("linewidth")
@@ -244,7 +254,7 @@ def _axes(ax, inputs: _Inputs, params: Mapping[str, Any], frames: _Frames, shift
     ax.set_ylim(*(params.get("ylim") or common.padded_limits(shifted, 0.05)))
     ax.autoscale(False)
     ax.grid(params["grid"])
-    ax.set_xlabel(params.get("xlabel") or ("time" if inputs.time is not None else "sample"))
+    ax.set_xlabel(params.get("xlabel") or inputs.x_name)
     names = _channel_names(inputs, params)
     if params["offset"] > 0:
         ax.set_yticks(-_offsets(len(names), params["offset"]), names)

@@ -64,6 +64,10 @@
     }
   }
 
+  function load(video) {
+    if (!video.dataset.loaded) { video.dataset.loaded = "1"; video.preload = "auto"; }
+  }
+
   function playSafely(video) {
     var p = video.play();
     if (p && p.catch) p.catch(function () { video.controls = true; });
@@ -73,8 +77,13 @@
     if (el.tagName !== "VIDEO") { follow(el); return null; }
     if (!canPlay(el)) return toGif(el);
     var auto = el.hasAttribute("data-autoplay") && !reduce.matches;
-    el.controls = !auto || el.hasAttribute("data-controls");
+    el.controls = !el.hasAttribute("data-card") && (!auto || el.hasAttribute("data-controls"));
     setSources(el);
+    if (el.hasAttribute("data-card")) {
+      // A card's animation also plays while the pointer is over the card.
+      var card = el.closest(".card") || el;
+      card.addEventListener("pointerenter", function () { load(el); playSafely(el); });
+    }
     return el;
   }
 
@@ -82,7 +91,7 @@
     entries.forEach(function (entry) {
       var v = entry.target;
       if (entry.isIntersecting) {
-        if (!v.dataset.loaded) { v.dataset.loaded = "1"; v.preload = "auto"; }
+        load(v);
         if (v.hasAttribute("data-autoplay") && !reduce.matches) playSafely(v);
       } else if (!v.paused) {
         v.pause();
