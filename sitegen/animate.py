@@ -7,13 +7,13 @@ import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from sitegen.cache import CacheEntry, RenderCache
 from sitegen.errors import Diagnostic, error, warning
 from sitegen.hashing import DigestMemo
 from sitegen.model import Download, OutputFile, VariantFiles
 from sitegen.plan import AnimationPlan, RenderJob
+from sitegen.progress import FrameListener, LineProgress, Progress, set_sink
 from sitegen.render import OUTPUT_NAMES, RenderOutcome, run_job
 
 log = logging.getLogger(__name__)
@@ -45,8 +45,7 @@ def site_name(key: str, fmt: str) -> str:
 
 
 def render_animations(plans: list[AnimationPlan], cache: RenderCache, memo: DigestMemo, workers: int,
-                      on_done: Callable[[RenderJob, RenderOutcome | None], None] = lambda j, o: None,
-                      ) -> tuple[Animations, list[Diagnostic]]:
+                      progress: Progress | None = None) -> tuple[Animations, list[Diagnostic]]:
     entries: dict[str, CacheEntry] = {}
     todo: dict[str, RenderJob] = {}
     for job in (j for p in plans for j in p.jobs):
@@ -55,12 +54,16 @@ def render_animations(plans: list[AnimationPlan], cache: RenderCache, memo: Dige
         entry = cache.get(job.key)
         if entry is not None:
             entries[job.key] = entry
-            on_done(job, None)
         else:
             todo[job.key] = job
     cached = len(entries)
     problems: list[Diagnostic] = []
-    outcomes = _run(list(todo.values()), cache, workers, on_done)
+    progress = progress or LineProgress()
+    progress.begin(len(todo))
+    try:
+        outcomes = _run(list(todo.values()), cache, workers, progress)
+    finally:
+        progress.close()
     scratch: list[Path] = []
     seconds: list[tuple[str, float]] = []
     for job, staging, outcome in outcomes:
@@ -85,25 +88,35 @@ def render_animations(plans: list[AnimationPlan], cache: RenderCache, memo: Dige
 
 
 def _run(jobs: list[RenderJob], cache: RenderCache, workers: int,
-         on_done: Callable[[RenderJob, RenderOutcome | None], None]) -> list[tuple[RenderJob, Path, RenderOutcome]]:
+         progress: Progress) -> list[tuple[RenderJob, Path, RenderOutcome]]:
     jobs = sorted(jobs, key=lambda j: -(j.frames or 100) * j.width * j.height)  # longest first
     stagings = {job.key: cache.staging() for job in jobs}
     results = []
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            outcome = run_job(job, str(stagings[job.key]))
-            on_done(job, outcome)
-            results.append((job, stagings[job.key], outcome))
+    if not jobs:
         return results
     from sitegen.build import pool_context
 
-    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=pool_context()) as pool:
-        futures = {pool.submit(run_job, job, str(stagings[job.key])): job for job in jobs}
-        for future in as_completed(futures):
-            job = futures[future]
-            outcome = future.result()
-            on_done(job, outcome)
-            results.append((job, stagings[job.key], outcome))
+    context = pool_context()
+    channel = context.Queue()
+    with FrameListener(progress, channel):
+        if workers <= 1 or len(jobs) <= 1:
+            set_sink(channel)
+            try:
+                for job in jobs:
+                    outcome = run_job(job, str(stagings[job.key]))
+                    progress.finished(job.label, outcome.seconds, outcome.problem is not None)
+                    results.append((job, stagings[job.key], outcome))
+            finally:
+                set_sink(None)
+            return results
+        with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, initializer=set_sink,
+                                 initargs=(channel,)) as pool:
+            futures = {pool.submit(run_job, job, str(stagings[job.key])): job for job in jobs}
+            for future in as_completed(futures):
+                job = futures[future]
+                outcome = future.result()
+                progress.finished(job.label, outcome.seconds, outcome.problem is not None)
+                results.append((job, stagings[job.key], outcome))
     return results
 
 
@@ -130,7 +143,7 @@ def _assemble(plans: list[AnimationPlan], entries: dict[str, CacheEntry], stats:
             urls = {}
             for fmt, name in entry.files.items():
                 rel = site_name(job.key, fmt)
-                outputs[rel] = OutputFile(rel=rel, copy_from=entry.folder / name)
+                outputs[rel] = OutputFile(rel=rel, copy_from=entry.folder / name, link=True)
                 urls[fmt] = "/" + rel
             meta = entry.meta
             found.append(VariantFiles(job.variant, job.key, urls, int(meta.get("width", job.width)),

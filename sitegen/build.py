@@ -17,9 +17,11 @@ import shutil
 from sitegen.animate import RenderStats, default_workers, download_files, downloads, inputs_of, render_animations
 from sitegen.assemble import Site, assemble
 from sitegen.cache import RenderCache
+from sitegen.cache_cmd import record_build
 from sitegen.figures import embed_figures
 from sitegen.hashing import DigestMemo
 from sitegen.plan import plan
+from sitegen.progress import Progress
 from sitegen.config import SiteConfig, load_config
 from sitegen.discover import discover
 from sitegen.errors import BuildFailed, Diagnostic, Severity, error, has_errors
@@ -52,7 +54,7 @@ class BuildReport:
     stage_seconds: tuple[tuple[str, float], ...] = field(default=())
 
 
-def build(options: BuildOptions) -> BuildReport:
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the site at options.root. Raises BuildFailed (site/ untouched) when any error was found."""
     clock = _Clock()
     config, problems = load_config(options.root, base_url=options.base_url, drafts=options.drafts)
@@ -64,7 +66,9 @@ def build(options: BuildOptions) -> BuildReport:
     memo, cache = DigestMemo(cache_root(config, options) / "hashes.json"), RenderCache(cache_root(config, options))
     facts = encoder_facts() if any(p.animations for p in posts) else ({}, {})
     plans, planned = clock.lap("plan", plan(posts, config, memo, *facts))
-    animations, animated = clock.lap("animate", render_animations(plans, cache, memo, options.jobs or default_workers()))
+    animations, animated = clock.lap("animate", render_animations(plans, cache, memo, options.jobs or default_workers(),
+                                                                     progress))
+    record_build(cache, animations.stats.rendered, animations.stats.cached, animations.stats.failed)
     posts = embed_figures(posts, animations.variants, downloads(plans), theme)
     site, assembled = clock.lap("assemble", assemble(posts, config, theme))
     pages, rendered = clock.lap("render", render_pages(site, theme))
@@ -80,6 +84,20 @@ def build(options: BuildOptions) -> BuildReport:
             shutil.rmtree(folder, ignore_errors=True)
     return BuildReport(config, len(pages), len(site.posts), written, animations.stats, diagnostics, clock.total(),
                        clock.laps())
+
+
+def current_keys(options: BuildOptions) -> set[str]:
+    """The cache keys the site's posts use now (parsing and planning, not rendering)."""
+    config, problems = load_config(options.root, drafts=True)
+    sources, found = discover(config.content_path, config.root)
+    posts, parsed = parse_all(sources, config)
+    memo = DigestMemo(cache_root(config, options) / "hashes.json")
+    plans, planned = plan(posts, config, memo, *encoder_facts())
+    memo.save()
+    diagnostics = [*problems, *found, *parsed, *planned]
+    if has_errors(diagnostics):
+        raise BuildFailed(diagnostics)
+    return {job.key for p in plans for job in p.jobs}
 
 
 def cache_root(config: SiteConfig, options: BuildOptions) -> Path:

@@ -59,6 +59,20 @@ def _parser() -> argparse.ArgumentParser:
     _render_options(render_cmd)
     render_cmd.set_defaults(run=_run_render)
 
+    cache_cmd = commands.add_parser("cache", help="look after the render cache: info, prune, clear",
+                                    description="The render cache holds every rendered animation under a key "
+                                    "of everything that shaped it.")
+    cache_actions = cache_cmd.add_subparsers(title="actions", metavar="ACTION")
+    for action, text in (("info", "entries, size and the hit rate of the last build"),
+                         ("prune", "remove entries no current post uses (or, with --older-than, unused for N days)"),
+                         ("clear", "remove every entry")):
+        sub = cache_actions.add_parser(action, parents=[common], help=text, description=text)
+        sub.add_argument("--cache-dir", type=Path, metavar="DIR", help="the cache folder (default: as for build)")
+        if action == "prune":
+            sub.add_argument("--older-than", type=float, metavar="DAYS",
+                             help="remove only entries not used for DAYS days (posts are not read)")
+        sub.set_defaults(run=_run_cache, action=action)
+
     kinds_cmd = commands.add_parser("kinds", help="list the built-in animation kinds, their data and keys",
                                     description="Every built-in kind with the data layout it reads and its own "
                                     "keys, then the keys every animation accepts.")
@@ -83,7 +97,7 @@ def _run_build(args: argparse.Namespace) -> int:
     options = BuildOptions(root=args.root, base_url=args.base_url, drafts=args.drafts, strict=args.strict,
                            cache_dir=args.cache_dir, jobs=args.jobs)
     try:
-        report = build(options)
+        report = build(options, _progress(args.quiet))
     except BuildFailed as failed:
         _print_diagnostics(failed.diagnostics)
         errors = len(failed.errors)
@@ -94,6 +108,17 @@ def _run_build(args: argparse.Namespace) -> int:
     _print_diagnostics(report.diagnostics)
     _print_summary(report, args.verbose > 0)
     return EXIT_OK
+
+
+def _progress(quiet: int):  # type: ignore[no-untyped-def]
+    """Bars on a terminal; one line per animation in CI, in a pipe, or with -q."""
+    import os
+
+    from sitegen.progress import BarProgress, LineProgress
+
+    if quiet or os.environ.get("CI") or not sys.stderr.isatty():
+        return LineProgress()
+    return BarProgress()
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
@@ -139,6 +164,33 @@ def _run_render(args: argparse.Namespace) -> int:
     _print_diagnostics(result.diagnostics)
     for path in result.files:
         print(path)
+    return EXIT_OK
+
+
+def _run_cache(args: argparse.Namespace) -> int:
+    from sitegen import cache_cmd
+    from sitegen.build import cache_root, current_keys
+    from sitegen.cache import RenderCache
+    from sitegen.config import load_config
+
+    options = BuildOptions(root=args.root, cache_dir=args.cache_dir)
+    config, problems = load_config(args.root)
+    cache = RenderCache(cache_root(config, options))
+    if args.action == "info":
+        print("\n".join(cache_cmd.info(cache).lines()))
+    elif args.action == "clear":
+        print(f"removed {cache_cmd.clear(cache)} entries from {cache.root}")
+    else:
+        keep = None
+        if args.older_than is None:
+            try:
+                keep = current_keys(options)
+            except BuildFailed as failed:
+                _print_diagnostics(failed.diagnostics)
+                print("Not pruned: the site has errors, so which entries it uses is not known.", file=sys.stderr)
+                return EXIT_FAILED
+        removed, freed = cache_cmd.prune(cache, keep, args.older_than)
+        print(f"removed {removed} entries ({_size(freed)}) from {cache.root}")
     return EXIT_OK
 
 

@@ -1,8 +1,8 @@
 """The GIF encoder: one adaptive palette for the whole animation, only the changed rectangle stored
 per frame, exact timing in centiseconds.
 
-The file is written block by block as frames arrive, so memory holds the palette lookup table, the
-indexed frame on screen and one compressed tile — never the animation. Pillow does the LZW coding;
+The file is written block by block as frames arrive, so memory holds a colour lookup table (16 MB),
+the indexed frame on screen and one compressed tile — never the animation. Pillow does the LZW coding;
 the GIF structure around it is written here, because Pillow can only write a GIF from all its frames.
 """
 from __future__ import annotations
@@ -23,21 +23,29 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class GifSettings:
-    """Everything that shapes the GIF's bytes (it goes into the render cache key)."""
+    """Everything that shapes the GIF's bytes (it goes into the render cache key).
 
-    colours: int = 255           # palette entries; one more index is kept for "unchanged" (transparent)
-    quantizer: str = "mediancut"  # Pillow's quantizer for the palette, run on a mosaic of the sampled frames
-    snap_to_mode: bool = True     # palette entries become the exact colour most of their pixels have
-    sample_pixels: int = 1_000_000  # the mosaic is subsampled to about this many pixels
-    keep_below: float = 0.0       # a pixel whose colour moved less than this (RGB distance) is left as shown
-    min_delay_cs: int = 2         # browsers play delays under 2 cs as 10 cs, so faster frames are dropped
-    revision: int = 1             # bump when the writer changes its output for the same settings
+    The palette is where a GIF's size is decided: noise that flickers between near-identical
+    colours, and antialiasing blends, cost LZW codes out of proportion to what the eye sees. So
+    colours are taken most frequent first, each absorbing its neighbours within `spacing` (RGB
+    distance) — or, for colours rarer than `common_share` of the pixels, within a radius growing
+    as they get rarer, up to `rare_spacing`. Frequent colours (background, text, lines) stay exact.
+    """
+
+    colours: int = 255  # palette entries at most; one more index is kept for "unchanged" (transparent)
+    spacing: float = 8.0
+    rare_spacing: float = 48.0
+    common_share: float = 1e-3
+    sample_pixels: int = 1_000_000  # the sampled frames are subsampled to about this many pixels
+    min_delay_cs: int = 2  # browsers play delays under 2 cs as 10 cs, so faster frames are dropped
+    revision: int = 1  # bump when the writer's output changes for the same settings
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.colours <= 255:
+            raise ValueError(f"colours {self.colours}: must be 1..255 (index 255 is kept for transparency)")
 
 
 SETTINGS = GifSettings()
-
-_QUANTIZERS = {"mediancut": Image.Quantize.MEDIANCUT, "fastoctree": Image.Quantize.FASTOCTREE,
-               "maxcoverage": Image.Quantize.MAXCOVERAGE}
 _UNKNOWN = 255  # lookup-table entry for "not mapped yet"; never a palette index (at most 255 colours)
 
 
@@ -74,36 +82,28 @@ def nearest(colours: np.ndarray, palette: np.ndarray) -> np.ndarray:
     return out
 
 
-def _mosaic(samples: Sequence[np.ndarray], limit: int) -> np.ndarray:
-    pixels = np.concatenate([s[..., :3].reshape(-1, 3) for s in samples])
-    step = max(1, len(pixels) // limit)
-    return pixels[::step]
-
-
 def choose_palette(samples: Sequence[np.ndarray], settings: GifSettings | None = None) -> np.ndarray:
-    """At most `settings.colours` RGB entries (P×3 uint8) for frames like `samples`."""
+    """Palette entries (P×3 uint8, P ≤ settings.colours) for frames like `samples`; see GifSettings."""
     settings = settings or SETTINGS
-    pixels = _mosaic(samples, settings.sample_pixels)
+    pixels = np.concatenate([s[..., :3].reshape(-1, 3) for s in samples])
+    pixels = pixels[:: max(1, len(pixels) // settings.sample_pixels)]
     keys, counts = np.unique(_pack(pixels), return_counts=True)
-    if len(keys) <= settings.colours:  # few colours: the palette is exact and the GIF lossless
-        return _unpack(keys[np.argsort(-counts, kind="stable")])
-    image = Image.fromarray(np.ascontiguousarray(pixels[None]))
-    quantized = image.quantize(settings.colours, method=_QUANTIZERS[settings.quantizer], dither=Image.Dither.NONE)
-    palette = np.array(quantized.getpalette(), dtype=np.uint8).reshape(-1, 3)[: settings.colours]
-    return _snap_to_modes(palette, _unpack(keys), counts) if settings.snap_to_mode else palette
+    order = np.argsort(-counts, kind="stable")
+    share = counts[order] / len(pixels)
+    radius = np.clip(settings.spacing * settings.common_share / share, settings.spacing, settings.rare_spacing)
+    return _greedy_entries(_unpack(keys[order]).astype(np.int32), radius, settings.colours)
 
 
-def _snap_to_modes(palette: np.ndarray, colours: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Move each entry onto the exact colour that most of its pixels have, when one colour is the
-    majority: a plot's background, text and line colours then come out exact, not averaged."""
-    entry = nearest(colours, palette)
-    total = np.bincount(entry, weights=counts, minlength=len(palette))
-    order = np.lexsort((-counts, entry))  # by entry, most frequent colour first
-    first = order[np.r_[True, entry[order][1:] != entry[order][:-1]]]
-    snapped = palette.copy()
-    majority = counts[first] * 2 >= total[entry[first]]
-    snapped[entry[first][majority]] = colours[first][majority]
-    return np.unique(snapped, axis=0)  # two entries may have snapped onto one colour
+def _greedy_entries(colours: np.ndarray, radius: np.ndarray, limit: int) -> np.ndarray:
+    """In order, each colour not yet absorbed becomes an entry and absorbs the colours within its
+    radius. Colours left over when `limit` is reached map to their nearest entry later."""
+    free = np.ones(len(colours), dtype=bool)
+    entries = []
+    while len(entries) < limit and free.any():
+        first = int(np.argmax(free))
+        entries.append(first)
+        free &= np.square(colours - colours[first]).sum(axis=1) > radius[first] ** 2
+    return colours[entries].astype(np.uint8)
 
 
 class _PaletteMap:
@@ -171,28 +171,25 @@ def _changed_box(changed: np.ndarray) -> tuple[int, int, int, int]:
 class _FrameCoder:
     """Turns RGB frames into tiles against one palette, keeping the indexed frame on screen."""
 
-    def __init__(self, palette: np.ndarray, settings: GifSettings) -> None:
+    def __init__(self, palette: np.ndarray, first_frame: np.ndarray) -> None:
         self.palette = palette
         self.transparent = len(palette)  # the index that means "unchanged"
         self.table_bits = max(1, math.ceil(math.log2(len(palette) + 1)))
         self._code_size = max(2, self.table_bits)
         self._map = _PaletteMap(palette)
-        distance = np.sqrt(np.square(palette[:, None].astype(np.int32) - palette[None]).sum(axis=2))
-        self._differs = distance > settings.keep_below  # [shown, new]: worth redrawing
-        self._canvas: np.ndarray | None = None
+        self._canvas = self._map.indices(first_frame)  # palette indices on screen
 
-    def first(self, frame: np.ndarray, start: int) -> _Tile:
-        self._canvas = self._map.indices(frame)
+    def whole(self, start: int) -> _Tile:
         height, width = self._canvas.shape
         return _Tile(start, 0, 0, width, height, False, _lzw(self._canvas, self._code_size))
 
     def next(self, frame: np.ndarray, start: int) -> _Tile | None:
-        """The tile that turns the screen into `frame`, or None when nothing visibly changed."""
+        """The tile that turns the screen into `frame`, or None when no pixel changes."""
         indices = self._map.indices(frame)
-        changed = self._differs[self._canvas, indices]
+        changed = indices != self._canvas
         if not changed.any():
             return None
-        np.copyto(self._canvas, indices, where=changed)
+        self._canvas = indices
         return self._tile(changed, start)
 
     def _tile(self, changed: np.ndarray, start: int) -> _Tile:
@@ -227,7 +224,7 @@ class GifSink:
         self._written += 1
         if self._coder is None:
             self._coder = self._begin(frame)
-            self._accept(self._coder.first(frame, start))
+            self._accept(self._coder.whole(start))
         elif self._playable(start):
             tile = self._coder.next(frame, start)
             if tile is not None:  # else its time goes to the frame on screen
@@ -245,7 +242,7 @@ class GifSink:
         self._file.close()
 
     def _begin(self, first_frame: np.ndarray) -> _FrameCoder:
-        coder = _FrameCoder(choose_palette(self._samples or (first_frame,), self._settings), self._settings)
+        coder = _FrameCoder(choose_palette(self._samples or (first_frame,), self._settings), first_frame)
         spec = self._spec
         self._file.write(_header(spec.width, spec.height, coder.palette, coder.table_bits, spec.loop))
         return coder

@@ -180,6 +180,7 @@ class OutputFile:
     rel: str
     data: bytes | None = None
     copy_from: Path | None = None
+    link: bool = False  # may be hard-linked rather than copied (immutable sources, like cache entries)
 
 
 def output_file(url_path: str) -> str:

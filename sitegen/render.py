@@ -70,8 +70,19 @@ def _render_kind(job: RenderJob, staging: Path) -> dict[str, Any]:
         indices = frame_indices(scene.frame_count, count)
         samples = [indices[i] for i in np.linspace(0, len(indices) - 1, min(PALETTE_SAMPLES, len(indices))).astype(int)]
         palette = list(render_frames(scene, samples)) if "gif" in job.formats else []
-        encode(job, staging, render_frames(scene, indices), len(indices), palette)
+        encode(job, staging, counted(job, render_frames(scene, indices), len(indices)), len(indices), palette)
     return {"width": job.width, "height": job.height, "frames": len(indices), "fps": job.fps}
+
+
+def counted(job: RenderJob, frames: Iterator[np.ndarray], total: int) -> Iterator[np.ndarray]:
+    """Pass frames through, telling the progress display every few frames."""
+    from sitegen.progress import report_frames
+
+    every = max(1, total // 50)
+    for done, frame in enumerate(frames, start=1):
+        yield frame
+        if done % every == 0 or done == total:
+            report_frames(job.key, job.label, done, total)
 
 
 def poster_index(wanted: int | None, count: int) -> int:

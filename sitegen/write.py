@@ -68,10 +68,20 @@ def _stage(item: OutputFile, target: Path, previous: Path) -> bool:
     if item.data is not None:
         target.write_bytes(item.data)
     elif item.copy_from is not None:
-        shutil.copyfile(item.copy_from, target)
+        _copy(item.copy_from, target, item.link)
     else:
         raise ValueError(f"output {item.rel} has neither data nor a source file")
     return False
+
+
+def _copy(source: Path, target: Path, link: bool) -> None:
+    if link:
+        try:
+            os.link(source, target)
+            return
+        except OSError:  # another file system, or links not allowed: copy instead
+            pass
+    shutil.copyfile(source, target)
 
 
 def _same(item: OutputFile, previous: Path) -> bool:

@@ -45,8 +45,8 @@ class Raster:
     name = NAME
     summary = "Spike rasters in a sliding window, with the population firing rate underneath."
     data_layout = (
-        "Either one 1-D array of spike times per neuron (an .npz; names in natural order are the neurons),\n"
-        "or spike events as two columns: neuron (ids) and time (CSV 'neuron,time', or an N×2 array).\n"
+        "Per-neuron spike times: one 1-D array per neuron in an .npz (names in natural order are the neurons).\n"
+        "Or spike events in two columns, neuron (ids) and time: CSV 'neuron,time', or an N×2 array.\n"
         "Times in seconds (then the rate is in Hz)."
     )
     params = (

@@ -48,8 +48,9 @@ class Scatter:
     summary = "Points moving over time (e.g. an embedding across training), coloured by label or value."
     data_layout = (
         "positions: T×N×2 numbers (or the only array): N points' x, y in each of T frames.\n"
-        "Optional labels: N categories (ints or names) -> qualitative colours and a legend;\n"
-        "or values: N or T×N numbers -> a colormap and colour bar. Optional time / epochs: T numbers."
+        "Optional labels: N categories (ints or names): qualitative colours and a legend.\n"
+        "Optional values: N or T×N numbers: a colormap and colour bar (instead of labels).\n"
+        "Optional time / epochs: T numbers, one per frame, for the frame label's {t}."
     )
     params = (
         Param("cmap", (str, NONE), None, "colormap (default: 'tab10'/'tab20' for labels, 'viridis' for values)"),

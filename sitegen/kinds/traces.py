@@ -46,9 +46,9 @@ class Traces:
     summary = "Multichannel time series (LFP, EEG, learning curves) in a sliding window or growing from the left."
     data_layout = (
         "signals: C×N numbers (channels × samples; N×C is recognised, see `layout`), or one channel of N.\n"
-        "Optional time / t: N increasing sample times (then `window` is in the same unit); epoch / step for\n"
-        "learning curves. Several 1-D arrays (train_loss, val_loss, …) are channels named by their names.\n"
-        "CSV: a header row; a column named time or t is the time, every other column a channel named by its header."
+        "Optional time / t: N increasing sample times (then `window` is in time units); epoch / step: the same.\n"
+        "Several 1-D arrays (train_loss, val_loss, …): one channel each, named by the array.\n"
+        "CSV: a header row; a column named time, t, epoch or step is the x axis, every other column a channel."
     )
     params = (
         Param("mode", (str,), "window", "'window': a sliding oscilloscope window; 'grow': curves grow from the left",

@@ -1,0 +1,113 @@
+"""Progress while animations render: bars on a terminal (one per running animation, one overall),
+one line per finished animation in CI or with -q. Workers report frames through a queue."""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from typing import Any, Protocol
+
+log = logging.getLogger("sitegen")
+
+# Set in each worker process (and in the main process for serial rendering): where frame counts go.
+_sink: Any = None
+
+
+def set_sink(sink: Any) -> None:
+    global _sink
+    _sink = sink
+
+
+def report_frames(key: str, label: str, done: int, total: int) -> None:
+    """Called by the renderer every few frames; cheap when nobody listens."""
+    if _sink is not None:
+        _sink.put((key, label, done, total))
+
+
+class Progress(Protocol):
+    def begin(self, jobs: int) -> None: ...
+    def frames(self, key: str, label: str, done: int, total: int) -> None: ...
+    def finished(self, label: str, seconds: float, failed: bool) -> None: ...
+    def close(self) -> None: ...
+
+
+class LineProgress:
+    """One line per finished animation: for CI logs and -q."""
+
+    def begin(self, jobs: int) -> None:
+        if jobs:
+            log.info("Rendering %d animation%s…", jobs, "s" * (jobs != 1))
+
+    def frames(self, key: str, label: str, done: int, total: int) -> None:
+        pass
+
+    def finished(self, label: str, seconds: float, failed: bool) -> None:
+        log.warning("%s %s in %.1f s", "failed:" if failed else "rendered", label, seconds)
+
+    def close(self) -> None:
+        pass
+
+
+class BarProgress:
+    """tqdm bars: one overall, one per animation being rendered."""
+
+    def __init__(self) -> None:
+        from tqdm import tqdm
+
+        self._tqdm = tqdm
+        self._overall: Any = None
+        self._bars: dict[str, Any] = {}
+
+    def begin(self, jobs: int) -> None:
+        if jobs:
+            self._overall = self._tqdm(total=jobs, desc="animations", unit="anim", position=0, leave=True)
+
+    def frames(self, key: str, label: str, done: int, total: int) -> None:
+        bar = self._bars.get(key)
+        if bar is None:
+            bar = self._tqdm(total=total, desc=_short(label), unit="frame", position=len(self._bars) + 1, leave=False)
+            self._bars[key] = bar
+        bar.update(done - bar.n)
+
+    def finished(self, label: str, seconds: float, failed: bool) -> None:
+        for key, bar in list(self._bars.items()):
+            if bar.desc == _short(label):
+                bar.close()
+                del self._bars[key]
+        if self._overall is not None:
+            self._overall.update(1)
+
+    def close(self) -> None:
+        for bar in self._bars.values():
+            bar.close()
+        if self._overall is not None:
+            self._overall.close()
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= 48 else "…" + label[-47:]
+
+
+class FrameListener:
+    """Drains the workers' queue on a thread and forwards frame counts to a Progress."""
+
+    def __init__(self, progress: Progress, channel: Any) -> None:
+        self._progress, self._channel = progress, channel
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "FrameListener":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                item = self._channel.get(timeout=0.1)
+            except (queue.Empty, EOFError, OSError):
+                continue
+            self._progress.frames(*item)
