@@ -68,7 +68,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     plans, planned = clock.lap("plan", plan(posts, config, memo, *facts))
     animations, animated = clock.lap("animate", render_animations(plans, cache, memo, options.jobs or default_workers(),
                                                                      progress))
-    record_build(cache, animations.stats.rendered, animations.stats.cached, animations.stats.failed)
+    if plans:
+        record_build(cache, animations.stats.rendered, animations.stats.cached, animations.stats.failed)
     posts = embed_figures(posts, animations.variants, downloads(plans), theme)
     site, assembled = clock.lap("assemble", assemble(posts, config, theme))
     pages, rendered = clock.lap("render", render_pages(site, theme))

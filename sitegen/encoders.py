@@ -219,8 +219,8 @@ class FfmpegSink:
     """Streams raw RGB frames into an ffmpeg process; its stderr goes to a temporary file so the
     pipe never blocks on it, and is quoted when ffmpeg fails."""
 
-    def __init__(self, profile: FfmpegProfile, path: Path, spec: VideoSpec) -> None:
-        self._profile, self._path = profile, path
+    def __init__(self, profile: FfmpegProfile, path: Path, spec: VideoSpec, shown_as: Path | None = None) -> None:
+        self._profile, self._shown_as = profile, shown_as or path
         self._padding = ((0, _even(spec.height) - spec.height), (0, _even(spec.width) - spec.width), (0, 0))
         command = ffmpeg_command(probe_ffmpeg().exe or "ffmpeg", profile, spec, path)
         log.debug("running %s", " ".join(command))
@@ -259,7 +259,7 @@ class FfmpegSink:
         self._stderr.seek(0)
         text = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
         tail = "\n".join(text[-lines:]) or "(ffmpeg printed nothing)"
-        return EncoderFailed(self._profile.fmt, self._path, code, tail)
+        return EncoderFailed(self._profile.fmt, self._shown_as, code, tail)
 
 
 class PosterSink:
@@ -305,12 +305,13 @@ def _exact_palette_image(frame: np.ndarray, palette: np.ndarray) -> Image.Image:
     return image
 
 
-_Opener = Callable[[Path, VideoSpec, Sequence[np.ndarray]], _Sink]
+# (partial file to write, the path it becomes, spec, palette frames) -> sink
+_Opener = Callable[[Path, Path, VideoSpec, Sequence[np.ndarray]], _Sink]
 _OPENERS: dict[str, _Opener] = {
-    "webm": lambda path, spec, _: FfmpegSink(WEBM, path, spec),
-    "mp4": lambda path, spec, _: FfmpegSink(MP4, path, spec),
-    "gif": GifSink,
-    "poster": lambda path, spec, _: PosterSink(path, spec),
+    "webm": lambda partial, path, spec, _: FfmpegSink(WEBM, partial, spec, shown_as=path),
+    "mp4": lambda partial, path, spec, _: FfmpegSink(MP4, partial, spec, shown_as=path),
+    "gif": lambda partial, path, spec, samples: GifSink(partial, spec, samples),
+    "poster": lambda partial, path, spec, _: PosterSink(partial, spec),
 }
 
 
@@ -348,12 +349,12 @@ def open_encoder(fmt: str, path: Path, spec: VideoSpec, *,
     nothing is left at `path` (a previous file there is kept) and the error propagates.
     `palette_frames` (gif only): frames sampled across the animation, for its one palette."""
     _check_known(fmt)
-    reason = _missing(fmt, audio=spec.audio is not None)
+    reason = available_formats(audio=spec.audio is not None)[fmt]
     if reason is not None:
         raise EncoderMissing(f"cannot write {fmt}: {reason}")
     path = Path(path)
     partial = _partial_path(path)
-    sink = _OPENERS[fmt](partial, spec, [as_rgb(f, spec) for f in palette_frames])
+    sink = _OPENERS[fmt](partial, path, spec, [as_rgb(f, spec) for f in palette_frames])
     try:
         checked = _CheckedSink(sink, spec)
         yield checked
@@ -371,6 +372,9 @@ def encode_all(formats: Sequence[str], paths: Mapping[str, Path], spec: VideoSpe
                palette_frames: Sequence[np.ndarray] = ()) -> dict[str, int]:
     """Encode one pass over `frames` into every format at once; returns bytes written per format.
     Frames are not kept, so `frames` may be a generator of any length."""
+    absent = [fmt for fmt in formats if fmt not in paths]
+    if absent:
+        raise ValueError(f"no output path given for {', '.join(absent)}: `paths` needs one per format")
     # ffmpeg formats first: they get each frame early and encode while Python does the GIF.
     ordered = sorted(formats, key=lambda fmt: fmt not in _PROFILES)
     with ExitStack() as stack:

@@ -176,8 +176,7 @@ def _check_kind(directive: Directive, refs: list[tuple[str, DataRef]]) -> int | 
                                 kind.data_layout.splitlines()[0] if kind.data_layout else "")])
     found = kind.check(data, dict(directive.params))
     if found:
-        raise _PlanError([error(directive.post, directive.line_of(p.key), f"{directive.kind}: {p.message}", p.hint)
-                          for p in found])
+        raise _PlanError([error(directive.post, directive.line_of(p.key), p.message, p.hint) for p in found])
     return kind.frame_count(data, dict(directive.params))
 
 

@@ -73,7 +73,7 @@ def _check_counts(reference: Sequence[np.ndarray], decoded: Sequence[np.ndarray]
 
 def decode_video(ffmpeg: str, path: Path, width: int, height: int) -> np.ndarray:
     """Every frame of a WebM/MP4 as RGB, cropped to width×height (the encoder may have padded to even)."""
-    command = [ffmpeg, "-v", "error", "-i", f"file:{path}", "-vf", f"crop={width}:{height}:0:0",
+    command = [ffmpeg, "-v", "error", "-i", f"file:{path}", "-vf", f"format=rgb24,crop={width}:{height}:0:0",
                "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
     data = subprocess.run(command, capture_output=True, check=True).stdout
     return np.frombuffer(data, np.uint8).reshape(-1, height, width, 3)

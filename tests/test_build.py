@@ -67,7 +67,7 @@ def test_a_failed_build_leaves_the_previous_site_byte_identical(site):
     result = run_cli("build", cwd=root)
     assert result.code == 1
     assert snapshot(root / "site") == before
-    assert not any(p.name.startswith(".sitegen-") for p in root.iterdir())
+    assert not any(p.name.startswith((".sitegen-staging", ".sitegen-old")) for p in root.iterdir())
 
 
 def test_unchanged_files_keep_their_timestamps_and_deleted_posts_disappear(site):
