@@ -5,7 +5,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Iterable
@@ -40,6 +40,7 @@ class BuildOptions:
     strict: bool = False
     cache_dir: Path | None = None  # default: config's cache_dir, or $SITEGEN_CACHE_DIR
     jobs: int = 0  # render processes; 0 = every core
+    output_dir: Path | None = None  # default: config's output_dir (the dev server builds into a temporary folder)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     """Build the site at options.root. Raises BuildFailed (site/ untouched) when any error was found."""
     clock = _Clock()
     config, problems = load_config(options.root, base_url=options.base_url, drafts=options.drafts)
+    if options.output_dir is not None:
+        config = replace(config, output_dir=str(options.output_dir.resolve()))
     problems += _output_problems(config)
     sources, found = discover(config.content_path, config.root)
     theme = Theme.for_site(config)
@@ -68,8 +71,6 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     plans, planned = clock.lap("plan", plan(posts, config, memo, *facts))
     animations, animated = clock.lap("animate", render_animations(plans, cache, memo, options.jobs or default_workers(),
                                                                      progress))
-    if plans:
-        record_build(cache, animations.stats.rendered, animations.stats.cached, animations.stats.failed)
     posts = embed_figures(posts, animations.variants, downloads(plans), theme)
     site, assembled = clock.lap("assemble", assemble(posts, config, theme))
     pages, rendered = clock.lap("render", render_pages(site, theme))
@@ -78,8 +79,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     memo.save()
     try:
         if has_errors(diagnostics):
+            record_build(cache, animations.stats, ok=False)
             raise BuildFailed(diagnostics)
         written = clock.lap("write", write_site(files, config.output_path))
+        record_build(cache, animations.stats, ok=True, output=config.output_path,
+                     inputs=_relative(config.root, inputs_of(plans)))
     finally:
         for folder in animations.scratch:
             shutil.rmtree(folder, ignore_errors=True)
@@ -99,6 +103,11 @@ def current_keys(options: BuildOptions) -> set[str]:
     if has_errors(diagnostics):
         raise BuildFailed(diagnostics)
     return {job.key for p in plans for job in p.jobs}
+
+
+def _relative(root: Path, paths: Iterable[Path]) -> list[str]:
+    base = root.resolve()
+    return sorted(p.relative_to(base).as_posix() for p in paths if p.is_relative_to(base))
 
 
 def cache_root(config: SiteConfig, options: BuildOptions) -> Path:

@@ -6,6 +6,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sitegen.cache import MANIFEST, RenderCache
 
@@ -17,7 +18,7 @@ class CacheInfo:
     folder: Path
     entries: int
     bytes: int
-    last_build: dict[str, float] | None
+    last_build: dict[str, Any] | None
 
     def lines(self) -> list[str]:
         out = [f"cache: {self.folder}", f"entries: {self.entries}", f"size: {_size(self.bytes)}"]
@@ -30,21 +31,27 @@ class CacheInfo:
         return out
 
 
-def record_build(cache: RenderCache, rendered: int, cached: int, failed: int) -> None:
+def record_build(cache: RenderCache, stats: Any, ok: bool, output: Path | None = None,
+                 inputs: list[str] | None = None) -> None:
+    """What the last build did and whether it succeeded: for `cache info` and for `deploy` (which checks
+    that no input changed since)."""
     cache.root.mkdir(parents=True, exist_ok=True)
-    (cache.root / LAST_BUILD).write_text(json.dumps({"rendered": rendered, "cached": cached, "failed": failed,
-                                                     "finished": time.time()}))
+    record = {"ok": ok, "rendered": stats.rendered, "cached": stats.cached, "failed": stats.failed,
+              "finished": time.time(), "output": str(output.resolve()) if output else None, "inputs": inputs or []}
+    (cache.root / LAST_BUILD).write_text(json.dumps(record))
+
+
+def last_build(cache: RenderCache) -> dict[str, Any] | None:
+    try:
+        return json.loads((cache.root / LAST_BUILD).read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def info(cache: RenderCache) -> CacheInfo:
     entries = cache.entries()
     size = sum(p.stat().st_size for e in entries for p in e.iterdir() if p.is_file())
-    last = cache.root / LAST_BUILD
-    try:
-        last_build = json.loads(last.read_text()) if last.is_file() else None
-    except ValueError:
-        last_build = None
-    return CacheInfo(cache.root, len(entries), size, last_build)
+    return CacheInfo(cache.root, len(entries), size, last_build(cache))
 
 
 def prune(cache: RenderCache, keep: set[str] | None, older_than_days: float | None) -> tuple[int, int]:
