@@ -21,7 +21,7 @@ class CacheInfo:
     last_build: dict[str, Any] | None
 
     def lines(self) -> list[str]:
-        out = [f"cache: {self.folder}", f"entries: {self.entries}", f"size: {_size(self.bytes)}"]
+        out = [f"cache: {self.folder}", f"entries: {self.entries}", f"size: {human_size(self.bytes)}"]
         if self.last_build:
             lb = self.last_build
             total = lb.get("rendered", 0) + lb.get("cached", 0)
@@ -83,7 +83,8 @@ def clear(cache: RenderCache) -> int:
     return count
 
 
-def _size(count: float) -> str:
+def human_size(count: float) -> str:
+    """1536 -> '1.5 KB'."""
     for unit in ("bytes", "KB", "MB", "GB"):
         if count < 1024 or unit == "GB":
             return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"

@@ -9,6 +9,7 @@ from typing import Sequence
 
 from sitegen import __version__
 from sitegen.build import BuildOptions, BuildReport, build
+from sitegen.cache_cmd import human_size
 from sitegen.errors import BuildFailed, Diagnostic, Severity
 
 log = logging.getLogger("sitegen")
@@ -181,16 +182,8 @@ def _print_summary(report: BuildReport, verbose: bool) -> None:
     animations = f" Animations: {r.rendered} rendered, {r.cached} from the cache." if r.rendered or r.cached else ""
     log.warning("Built %d pages (%d posts) into %s/ in %.2f s: %d files written, %d unchanged, %d removed, "
                 "%s.%s%s", report.pages, report.posts, report.config.output_dir, report.seconds, w.written,
-                w.unchanged, w.removed, _size(w.bytes), animations,
+                w.unchanged, w.removed, human_size(w.bytes), animations,
                 f" {warnings} warning{'s' * (warnings != 1)}." if warnings else "")
-
-
-def _size(count: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if count < 1024 or unit == "GB":
-            return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
-        count /= 1024
-    return str(count)
 
 
 def _run_init(args: argparse.Namespace) -> int:
@@ -333,7 +326,7 @@ def _run_cache(args: argparse.Namespace) -> int:
                 print("Not pruned: the site has errors, so which entries it uses is not known.", file=sys.stderr)
                 return EXIT_FAILED
         removed, freed = cache_cmd.prune(cache, keep, args.older_than)
-        print(f"removed {removed} entries ({_size(freed)}) from {cache.root}")
+        print(f"removed {removed} entries ({human_size(freed)}) from {cache.root}")
     return EXIT_OK
 
 
