@@ -18,6 +18,7 @@ from sitegen.animate import RenderStats, default_workers, download_files, downlo
 from sitegen.assemble import Site, assemble
 from sitegen.cache import RenderCache
 from sitegen.cache_cmd import record_build
+from sitegen.check import check_site
 from sitegen.figures import embed_figures
 from sitegen.hashing import DigestMemo
 from sitegen.plan import plan
@@ -81,7 +82,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         if has_errors(diagnostics):
             record_build(cache, animations.stats, ok=False)
             raise BuildFailed(diagnostics)
-        written = clock.lap("write", write_site(files, config.output_path))
+        verify = (lambda staging: _strict(check_site(staging, config.base_url, config.output_dir), True)) if options.strict else None
+        written = clock.lap("write", write_site(files, config.output_path, verify))
         record_build(cache, animations.stats, ok=True, output=config.output_path,
                      inputs=_relative(config.root, inputs_of(plans)))
     finally:

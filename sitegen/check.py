@@ -43,6 +43,8 @@ class FileScan:
 
 @dataclass(frozen=True, slots=True)
 class CheckReport:
+    """What `sitegen check` prints: the problems, and how much was checked (links: internal ones)."""
+
     pages: int
     links: int
     diagnostics: tuple[Diagnostic, ...]
@@ -57,15 +59,16 @@ class CheckReport:
         return len(self.diagnostics) - self.error_count
 
 
-def check_site(site_dir: Path, base_url: str) -> list[Diagnostic]:
-    """Every problem in the built site at `site_dir`, served under `base_url` ('/' or '/repo/')."""
-    return list(scan_site(site_dir, base_url).diagnostics)
+def check_site(site_dir: Path, base_url: str, label: str | None = None) -> list[Diagnostic]:
+    """Every problem in the built site at `site_dir`, served under `base_url` ('/' or '/repo/').
+    Messages name files as `label/<file>` (default: the folder's name)."""
+    return list(scan_site(site_dir, base_url, label).diagnostics)
 
 
-def scan_site(site_dir: Path, base_url: str) -> CheckReport:
+def scan_site(site_dir: Path, base_url: str, label: str | None = None) -> CheckReport:
     """check_site, with the counts for a summary."""
     start = time.perf_counter()
-    label = site_dir.name
+    label = label or site_dir.name
     sizes = _file_sizes(site_dir)
     scans = {rel: scan_file(site_dir / rel, rel) for rel in sizes if rel.endswith((*HTML_SUFFIXES, ".css"))}
     resolver = Resolver(frozenset(sizes), {rel: s.ids for rel, s in scans.items() if _is_html(rel)}, base_url)
@@ -75,8 +78,9 @@ def scan_site(site_dir: Path, base_url: str) -> CheckReport:
         diagnostics += [warning(f"{label}/{rel}", line, "<img> has no alt attribute",
                                 'describe the image in alt="…", or write alt="" if it is decorative')
                         for line in scan.images_without_alt]
-    return CheckReport(pages=sum(map(_is_html, scans)), links=sum(len(s.references) for s in scans.values()),
-                       diagnostics=tuple(diagnostics), seconds=time.perf_counter() - start)
+    links = sum(not is_external(ref.url) for scan in scans.values() for ref in scan.references)
+    return CheckReport(pages=sum(map(_is_html, scans)), links=links, diagnostics=tuple(diagnostics),
+                       seconds=time.perf_counter() - start)
 
 
 def _is_html(rel: str) -> bool:
@@ -105,7 +109,8 @@ def _size_problems(sizes: dict[str, int], label: str) -> list[Diagnostic]:
                                     "GitHub warns about files over 50 MB and refuses them over 100 MB"))
     total = sum(sizes.values())
     if total > SITE_LIMIT:
-        problems.append(error(label, None, f"the site is {total / MB:.0f} MB", "GitHub Pages sites must stay under 1 GB"))
+        problems.append(error(label, None, f"the site is {total / SITE_LIMIT:.2f} GB",
+                              "GitHub Pages sites must stay under 1 GB"))
     return problems
 
 
@@ -121,6 +126,7 @@ def _reference_problems(rel: str, scan: FileScan, resolver: Resolver, label: str
 # ---- reading one file ----
 
 def scan_file(path: Path, rel: str) -> FileScan:
+    """Read and parse one HTML or CSS file of the site (`rel`: its path in the site)."""
     text = path.read_text(encoding="utf-8", errors="replace")
     if not _is_html(rel):
         return FileScan(frozenset(), tuple(css_references(text, 1)))
@@ -164,10 +170,6 @@ class _PageParser(HTMLParser):
             return  # og:* and canonical URLs are absolute by design
         self.references += [Reference(url, line) for url in tag_urls(values)]
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        self._in_style = False
-
     def handle_endtag(self, tag: str) -> None:
         self._in_style = False
 
@@ -203,7 +205,7 @@ class Resolver:
 
     def problem(self, url: str, page: str) -> tuple[str, str] | None:
         """(message, hint) when `url`, used in site file `page`, leads nowhere; None when it is fine."""
-        if not url or is_external(url) or url.startswith("data:"):
+        if not url or is_external(url):
             return None
         path, _, fragment = url.partition("#")
         path = path.split("?", 1)[0]

@@ -7,8 +7,9 @@ import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
+from sitegen.errors import BuildFailed, Diagnostic, has_errors
 from sitegen.model import OutputFile
 
 STAGING_PREFIX = ".sitegen-staging-"
@@ -35,8 +36,10 @@ def recover(output: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def write_site(files: Iterable[OutputFile], output: Path) -> WriteReport:
-    """Write every file into a staging folder beside `output`, then swap it into place."""
+def write_site(files: Iterable[OutputFile], output: Path,
+               verify: Callable[[Path], list[Diagnostic]] | None = None) -> WriteReport:
+    """Write every file into a staging folder beside `output`, then swap it into place — unless `verify`
+    (given the staging folder) finds errors: then BuildFailed, and the previous site stays."""
     recover(output)
     token = uuid.uuid4().hex[:8]
     staging = output.parent / f"{STAGING_PREFIX}{output.name}-{token}"
@@ -49,6 +52,9 @@ def write_site(files: Iterable[OutputFile], output: Path) -> WriteReport:
             written += not kept
             size += (staging / item.rel).stat().st_size
         removed = _count_removed(output, staging)
+        found = verify(staging) if verify else []
+        if has_errors(found):
+            raise BuildFailed(found)
         _swap(staging, output, token)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -58,7 +58,7 @@ class SubPathHandler(http.server.SimpleHTTPRequestHandler):
             return str(Path(self.directory) / "__outside_the_sub_path__")
         return super().translate_path(path[len(self.prefix) - 1:])
 
-    def send_head(self):  # noqa: ANN201 - the base class's signature
+    def send_head(self):
         self._range = None
         header = self.headers.get("Range")
         match = re.fullmatch(r"\s*bytes=(\d*)-(\d*)\s*", header or "")
@@ -79,7 +79,7 @@ class SubPathHandler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return None
-        handle = open(path, "rb")  # noqa: SIM115 - closed by the base class's do_GET
+        handle = open(path, "rb")
         handle.seek(start)
         self._range = end - start + 1
         self.send_response(206)
@@ -96,7 +96,7 @@ class SubPathHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
-    def copyfile(self, source, outputfile) -> None:  # noqa: ANN001
+    def copyfile(self, source, outputfile) -> None:
         if self._range is None:
             return super().copyfile(source, outputfile)
         remaining = self._range
@@ -143,8 +143,12 @@ class Watch:
 
     problems: list[str] = field(default_factory=list)
     visited: list[str] = field(default_factory=list)
+    # Resource types whose net::ERR_ABORTED is expected. Chromium aborts a media fetch it no longer
+    # needs (a paused video that has buffered enough, a <video> whose source changed with the theme)
+    # and fetches the same URL again when needed.
+    ignore_aborted: set[str] = field(default_factory=lambda: {"media"})
 
-    def attach(self, page) -> "Watch":  # noqa: ANN001
+    def attach(self, page) -> "Watch":
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
         page.on("requestfailed", self._failed)
@@ -152,19 +156,17 @@ class Watch:
         page.on("framenavigated", lambda frame: frame.parent_frame is None and self.visited.append(frame.url))
         return self
 
-    def _console(self, message) -> None:  # noqa: ANN001
+    def _console(self, message) -> None:
         if message.type == "error":
             self.problems.append(f"console error: {message.text} ({message.location.get('url')})")
 
-    def _failed(self, request) -> None:  # noqa: ANN001
+    def _failed(self, request) -> None:
         error = request.failure or ""
-        # Chromium aborts a media fetch it no longer needs (a paused video that has buffered enough,
-        # a <video> whose source changed with the theme); the same URL is fetched again when needed.
-        if request.resource_type == "media" and "ERR_ABORTED" in error:
+        if request.resource_type in self.ignore_aborted and "ERR_ABORTED" in error:
             return
         self.problems.append(f"request failed: {request.method} {request.url}: {error}")
 
-    def _response(self, response) -> None:  # noqa: ANN001
+    def _response(self, response) -> None:
         if response.status >= 400:
             self.problems.append(f"HTTP {response.status}: {response.url}")
 

@@ -200,3 +200,15 @@ def test_output_folder_that_holds_the_sources_is_refused(site):
     assert result.code == 1
     assert "output_dir '.'" in result.err
     assert (root / "content/posts/2024-02-01-second.md").exists()
+
+
+def test_strict_build_checks_the_links_of_the_new_site_before_replacing_the_old(site):
+    root = site(TWO_POSTS)
+    assert run_cli("build", "--strict", cwd=root).code == 0
+    before = snapshot(root / "site")
+    (root / "content/posts/2024-02-01-second.md").write_text(post("Second", '<a href="/nowhere/">gone</a>'))
+    result = run_cli("build", "--strict", cwd=root)
+    assert result.code == 1
+    assert "site/posts/second/index.html:" in result.err and "nowhere" in result.err
+    assert snapshot(root / "site") == before
+    assert run_cli("build", cwd=root).code == 0  # without --strict the links are not checked

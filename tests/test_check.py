@@ -133,7 +133,7 @@ def test_a_site_over_one_gigabyte_is_an_error(site):
             f.truncate(99 * MB)
     result = run_cli("check", cwd=root)
     assert result.code == 1
-    assert "site: error: the site is 1089 MB" in result.err
+    assert "site: error: the site is 1.06 GB" in result.err
 
 
 def test_a_missing_site_folder_says_to_build_first(site):
