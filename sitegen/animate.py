@@ -14,7 +14,7 @@ from sitegen.hashing import DigestMemo
 from sitegen.model import Download, OutputFile, VariantFiles
 from sitegen.plan import AnimationPlan, RenderJob
 from sitegen.progress import FrameListener, LineProgress, Progress, set_sink
-from sitegen.render import OUTPUT_NAMES, RenderOutcome, run_job
+from sitegen.render import RenderOutcome, run_job
 
 log = logging.getLogger(__name__)
 SUFFIXES = {"webm": ".webm", "gif": ".gif", "poster": ".png", "mp4": ".mp4"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 from typing import Callable
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
 # Attributes that hold URLs, inside real tags only (escaped code samples have no '<').
 _TAG = re.compile(r"<[a-zA-Z][^<>]*>")

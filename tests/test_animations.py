@@ -169,7 +169,7 @@ def test_script_animations_render_funcanimation_and_make_animation(site):
 ])
 def test_a_failing_script_is_an_error_with_its_line_and_the_rest_still_builds(site, script, message):
     root = site({
-        "content/posts/2024-01-01-bad.md": "---\ntitle: Bad\n---\nIntro.\n\n" + fence(f"script: fail.py\ntimeout: 2\nalt: x"),
+        "content/posts/2024-01-01-bad.md": "---\ntitle: Bad\n---\nIntro.\n\n" + fence("script: fail.py\ntimeout: 2\nalt: x"),
         "content/posts/fail.py": "import numpy as np\n\n" + script,
         "content/posts/2024-01-02-good.md": kind_post("heatmap", "data/wave.npz"),
     })

@@ -1,0 +1,255 @@
+"""What each command does, once cli.py has parsed its arguments. Each returns the exit code."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from sitegen.build import BuildOptions, BuildReport, build
+from sitegen.cache_cmd import human_size
+from sitegen.errors import BuildFailed, Diagnostic, Severity
+
+log = logging.getLogger("sitegen")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def run_build(args: argparse.Namespace) -> int:
+    options = BuildOptions(root=args.root, base_url=args.base_url, drafts=args.drafts, strict=args.strict,
+                           cache_dir=args.cache_dir, jobs=args.jobs)
+    try:
+        report = build(options, _progress(args.quiet))
+    except BuildFailed as failed:
+        _print_diagnostics(failed.diagnostics)
+        errors = len(failed.errors)
+        warnings = len(failed.diagnostics) - errors
+        print(f"Build failed: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}. "
+              "The previous site was left as it was.", file=sys.stderr)
+        return EXIT_FAILED
+    _print_diagnostics(report.diagnostics)
+    _print_summary(report, args.verbose > 0)
+    return EXIT_OK
+
+
+def _progress(quiet: int):  # type: ignore[no-untyped-def]
+    """Bars on a terminal; one line per animation in CI, in a pipe, or with -q."""
+    import os
+
+    from sitegen.progress import BarProgress, LineProgress
+
+    if quiet or os.environ.get("CI") or not sys.stderr.isatty():
+        return LineProgress()
+    return BarProgress()
+
+
+def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+    order = sorted(diagnostics, key=lambda d: (d.severity is not Severity.ERROR, d.path, d.line or 0))
+    for diagnostic in order:
+        print(diagnostic.format(), file=sys.stderr)
+
+
+def _print_summary(report: BuildReport, verbose: bool) -> None:
+    if verbose:
+        for stage, seconds in report.stage_seconds:
+            log.debug("  %-9s %6.3f s", stage, seconds)
+        for label, seconds in report.renders.slowest:
+            log.debug("  slowest: %6.2f s  %s", seconds, label)
+    w, r = report.written, report.renders
+    warnings = len(report.diagnostics)
+    animations = f" Animations: {r.rendered} rendered, {r.cached} from the cache." if r.rendered or r.cached else ""
+    log.warning("Built %d pages (%d posts) into %s/ in %.2f s: %d files written, %d unchanged, %d removed, "
+                "%s.%s%s", report.pages, report.posts, report.config.output_dir, report.seconds, w.written,
+                w.unchanged, w.removed, human_size(w.bytes), animations,
+                f" {warnings} warning{'s' * (warnings != 1)}." if warnings else "")
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from sitegen.starter import StarterError, init_site
+
+    try:
+        created = init_site(args.directory, args.title, force=args.force)
+    except StarterError as exc:
+        print(f"Not created: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    for path in created.files:
+        print(path)
+    where = "" if args.directory == Path(".") else f"cd {args.directory} && "
+    print(f"\nA new site. Next: {where}sitegen serve", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from sitegen.config import load_config
+    from sitegen.starter import StarterError, new_post
+
+    config, _ = load_config(args.root)
+    try:
+        path = new_post(args.root, args.title, config.content_dir)
+    except StarterError as exc:
+        print(f"Not created: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(path)
+    return EXIT_OK
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from sitegen.config import load_config
+    from sitegen.progress import LineProgress
+    from sitegen.serve import DevServer
+
+    config, _ = load_config(args.root, base_url=args.base_url)
+
+    def builder_for(output: Path):  # type: ignore[no-untyped-def]
+        def rebuild() -> tuple[Diagnostic, ...]:
+            options = BuildOptions(root=args.root, base_url=args.base_url, drafts=args.drafts, output_dir=output,
+                                   cache_dir=args.cache_dir, jobs=args.jobs)
+            try:
+                report = build(options, LineProgress())
+            except BuildFailed as failed:
+                _print_diagnostics(failed.diagnostics)
+                log.warning("Build failed; still serving the last good build.")
+                return failed.errors
+            _print_diagnostics(report.diagnostics)
+            _print_summary(report, False)
+            return ()
+        return rebuild
+
+    skip = (config.output_path, args.cache_dir or config.cache_path)
+    try:
+        server = DevServer(args.root.resolve(), args.host, args.port, config.base_url, builder_for, skip)
+    except OSError as exc:
+        print(f"cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return EXIT_FAILED
+    import signal
+
+    def stop_on_term(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop_on_term)  # a service manager's stop is a Ctrl-C too
+    try:
+        server.site.rebuild()
+        print(f"Serving on {server.url} (Ctrl-C to stop)", flush=True)
+        server.run()
+    except KeyboardInterrupt:
+        print("Stopped.", flush=True)
+    finally:
+        server.close()
+    return EXIT_OK
+
+
+def run_deploy(args: argparse.Namespace) -> int:
+    from sitegen.build import cache_root
+    from sitegen.cache import RenderCache
+    from sitegen.config import load_config
+    from sitegen.deploy import DeployError, DeployOptions, deploy
+
+    config, problems = load_config(args.root)
+    if problems:
+        _print_diagnostics(problems)
+        return EXIT_FAILED
+    options = DeployOptions(remote=args.remote, branch=args.branch, message=args.message, force=args.force,
+                            push=args.push)
+    try:
+        done = deploy(config, RenderCache(cache_root(config, BuildOptions(root=args.root, cache_dir=args.cache_dir))),
+                      options)
+    except DeployError as exc:
+        print(f"Not deployed: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if done.commit is None:
+        print(f"{done.branch} already holds this site ({done.files} files); nothing to deploy.")
+    else:
+        where = f"pushed to {args.remote}/{done.branch}" if done.pushed else f"committed to {done.branch} (not pushed)"
+        print(f"Deployed {done.files} files: {done.commit[:12]} {where}.")
+    return EXIT_OK
+
+
+def run_render(args: argparse.Namespace) -> int:
+    from sitegen.animate import default_workers
+    from sitegen.render_post import render_post
+
+    options = BuildOptions(root=args.root, cache_dir=args.cache_dir, jobs=args.jobs)
+    try:
+        result = render_post(args.post, args.out, options, args.jobs or default_workers())
+    except BuildFailed as failed:
+        _print_diagnostics(failed.diagnostics)
+        print(f"Render failed: {len(failed.errors)} error(s).", file=sys.stderr)
+        return EXIT_FAILED
+    _print_diagnostics(result.diagnostics)
+    for path in result.files:
+        print(path)
+    return EXIT_OK
+
+
+def run_cache(args: argparse.Namespace) -> int:
+    from sitegen import cache_cmd
+    from sitegen.build import cache_root, current_keys
+    from sitegen.cache import RenderCache
+    from sitegen.config import load_config
+
+    options = BuildOptions(root=args.root, cache_dir=args.cache_dir)
+    config, problems = load_config(args.root)
+    cache = RenderCache(cache_root(config, options))
+    if args.action == "info":
+        print("\n".join(cache_cmd.info(cache).lines()))
+    elif args.action == "clear":
+        print(f"removed {cache_cmd.clear(cache)} entries from {cache.root}")
+    else:
+        keep = None
+        if args.older_than is None:
+            try:
+                keep = current_keys(options)
+            except BuildFailed as failed:
+                _print_diagnostics(failed.diagnostics)
+                print("Not pruned: the site has errors, so which entries it uses is not known.", file=sys.stderr)
+                return EXIT_FAILED
+        removed, freed = cache_cmd.prune(cache, keep, args.older_than)
+        print(f"removed {removed} entries ({human_size(freed)}) from {cache.root}")
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from sitegen.check import scan_site
+    from sitegen.config import load_config
+    from sitegen.errors import error
+
+    config, problems = load_config(args.root, base_url=args.base_url)
+    if problems:
+        _print_diagnostics(problems)
+        print("Not checked: sitegen.toml has errors.", file=sys.stderr)
+        return EXIT_FAILED
+    if not config.output_path.is_dir():
+        _print_diagnostics([error(config.output_dir, None, "no built site here", "run sitegen build first")])
+        return EXIT_FAILED
+    report = scan_site(config.output_path, config.base_url)
+    _print_diagnostics(report.diagnostics)
+    errors, warnings = report.error_count, report.warning_count
+    log.warning("Checked %d pages and %d links in %s/ in %.2f s: %d error%s, %d warning%s.", report.pages,
+                report.links, config.output_dir, report.seconds, errors, "s" * (errors != 1), warnings,
+                "s" * (warnings != 1))
+    return EXIT_FAILED if errors or (warnings and args.strict) else EXIT_OK
+
+
+def run_kinds(args: argparse.Namespace) -> int:
+    from sitegen.directives import COMMON
+    from sitegen.errors import did_you_mean
+    from sitegen.kinds import KINDS
+
+    if args.name and args.name not in KINDS:
+        print(f"unknown kind '{args.name}' ({did_you_mean(args.name, KINDS)})", file=sys.stderr)
+        return EXIT_USAGE
+    for name, kind in KINDS.items():
+        if args.name and name != args.name:
+            continue
+        print(f"{name}: {kind.summary}")
+        for line in kind.data_layout.strip().splitlines():
+            print(f"    data: {line.strip()}" if line.strip() else "")
+        for param in kind.params:
+            print(f"    {param.name} (default {param.default!r}): {param.doc}")
+        print()
+    if not args.name:
+        print("Keys every animation accepts:")
+        for key, option in COMMON.items():
+            print(f"    {key} (default {option.default!r}): {option.doc}")
+    return EXIT_OK
