@@ -26,7 +26,7 @@ CHROMIUM_ARGS = [
 def missing(reason: str) -> None:
     """In CI a missing browser is a failure; on a developer's machine the browser tests are skipped."""
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the browser tests must run here)", pytest_trace=False)
+        pytest.fail(f"{reason} (CI=true: the browser tests must run here)", pytrace=False)
     pytest.skip(reason)
 
 

@@ -109,8 +109,9 @@ def theme(page) -> str:
 
 def wait_playing(page, video, src: str | None = None) -> None:
     """Wait until `video` plays (from `src`, if given)."""
-    page.wait_for_function("([v, src]) => !v.paused && v.currentTime > 0 && v.readyState >= 2 && (!src || v.currentSrc === src)",
-                           arg=[video.element_handle(), src], timeout=8_000)
+    page.wait_for_function(
+        "([v, src]) => !v.paused && v.currentTime > 0 && v.readyState >= 2 && (!src || v.currentSrc === src)",
+        arg=[video.element_handle(), src], timeout=8_000)
 
 
 def assert_advances(page, video) -> None:
@@ -320,10 +321,6 @@ def test_system_theme_change_swaps_a_playing_video(open_page):
     watch.assert_clean()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "animation.js: setSources() rewrites <source src> after the parser already ran resource selection, "
-    "and only calls load() for videos with data-loaded, so a video never loaded before the theme became "
-    "dark keeps currentSrc = the light WebM (dark poster, light video)"))
 @pytest.mark.parametrize("how", ["system dark", "remembered dark", "toggled before scrolling"])
 def test_a_dark_page_plays_the_dark_variant(open_page, site_url, how):
     if how == "system dark":
@@ -344,9 +341,6 @@ def test_a_dark_page_plays_the_dark_variant(open_page, site_url, how):
     watch.assert_clean()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "templates/partials/animation.html puts the GIF as <img> fallback content inside <video>; Chromium's "
-    "preload scanner fetches it on every page load though the video plays (3.4 MB on this post)"))
 def test_a_playable_video_does_not_download_its_gif(browser, site_url):
     context = browser.new_context(viewport=DESKTOP, color_scheme="light")
     try:
@@ -363,10 +357,6 @@ def test_a_playable_video_does_not_download_its_gif(browser, site_url):
         context.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "templates/partials/animation.html gives .animation__media an inline aspect-ratio at the full column "
-    "width, while main.css caps the <video> at its own width (max-width: 100% of its width attribute), so "
-    "a video narrower than the column leaves an empty band between it and its caption"))
 def test_animation_box_fits_its_video(open_page):
     page, watch = open_page(POST)
     for figure in page.locator("figure.animation").all():

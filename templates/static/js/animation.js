@@ -36,15 +36,18 @@
     return img;
   }
 
+  // Point the <source>s and poster at the current theme's files; true when anything changed.
   function setSources(video) {
+    var changed = false;
     var sources = video.querySelectorAll("source");
     for (var i = 0; i < sources.length; i++) {
       var type = sources[i].type.indexOf("webm") >= 0 ? "webm" : "mp4";
       var src = pick(video, type);
-      if (src && sources[i].getAttribute("src") !== src) sources[i].setAttribute("src", src);
+      if (src && sources[i].getAttribute("src") !== src) { sources[i].setAttribute("src", src); changed = true; }
     }
     var poster = pick(video, "poster");
-    if (poster) video.poster = poster;
+    if (poster && video.getAttribute("poster") !== poster) { video.poster = poster; changed = true; }
+    return changed;
   }
 
   function follow(el) {
@@ -56,11 +59,14 @@
     }
     var wasPlaying = !el.paused;
     var time = el.currentTime;
-    setSources(el);
-    if (el.dataset.loaded) {
-      el.load();
-      el.currentTime = time;
-      if (wasPlaying) playSafely(el);
+    if (!setSources(el)) return;
+    el.load();  // a <video> only reads its <source>s again when loaded again
+    if (wasPlaying || time > 0) {
+      el.addEventListener("loadedmetadata", function resume() {
+        el.removeEventListener("loadedmetadata", resume);
+        try { el.currentTime = time; } catch (e) { /* not seekable yet */ }
+        if (wasPlaying) playSafely(el);
+      });
     }
   }
 
@@ -78,7 +84,7 @@
     if (!canPlay(el)) return toGif(el);
     var auto = el.hasAttribute("data-autoplay") && !reduce.matches;
     el.controls = !el.hasAttribute("data-card") && (!auto || el.hasAttribute("data-controls"));
-    setSources(el);
+    if (setSources(el)) el.load();  // the page may already be dark: pick that variant before anything plays
     if (el.hasAttribute("data-card")) {
       // A card's animation also plays while the pointer is over the card.
       var card = el.closest(".card") || el;
@@ -91,8 +97,7 @@
     entries.forEach(function (entry) {
       var v = entry.target;
       if (entry.isIntersecting) {
-        load(v);
-        if (v.hasAttribute("data-autoplay") && !reduce.matches) playSafely(v);
+        if (v.hasAttribute("data-autoplay") && !reduce.matches) { load(v); playSafely(v); }
       } else if (!v.paused) {
         v.pause();
       }
