@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -163,8 +164,12 @@ def _renderer() -> MarkdownRenderer:
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
+    """fork starts workers fastest; but forking a process that runs other threads (the dev server) can
+    copy a lock another thread holds, so then workers come from a fork server instead."""
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def render_pages(site: Site, theme: Theme) -> tuple[list[OutputFile], list[Diagnostic]]:
