@@ -116,8 +116,11 @@ MP4 = FfmpegProfile("mp4", "mp4", "libx264", ("-crf", "23", "-preset", "medium",
 _PROFILES = {"webm": WEBM, "mp4": MP4}
 
 # RGB -> yuv420p with the matrix written into the stream, so every decoder converts back alike.
-_COLOUR_FILTER = "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p"
-_COLOUR_TAGS = ("-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv")
+# BT.601 rather than BT.709: on a viridis heatmap BT.709 made VP9 16 % larger at equal quality
+# (1471 vs 1262 KB, bench heatmap), on line plots it made no difference.
+_COLOUR_FILTER = "scale=out_color_matrix=bt601:out_range=tv,format=yuv420p"
+_COLOUR_TAGS = ("-colorspace", "smpte170m", "-color_primaries", "smpte170m", "-color_trc", "smpte170m",
+                "-color_range", "tv")
 _BITEXACT = ("-fflags", "+bitexact", "-flags", "+bitexact", "-map_metadata", "-1")
 
 
