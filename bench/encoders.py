@@ -11,6 +11,9 @@ FFMpegWriter's default VP9 at equal or better SSIM.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import math
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -77,7 +80,7 @@ def traces_frames(count: int) -> list[np.ndarray]:
 class Row:
     animation: str
     encoder: str
-    seconds: float
+    seconds: tuple[float, float]  # wall, CPU
     size: int
     baseline: int | None
     ssim: float | None
@@ -87,28 +90,38 @@ class Row:
         ratio = f"{100 * self.size / self.baseline:5.1f} %" if self.baseline else "      "
         ssim = f"{self.ssim:.4f}" if self.ssim is not None else "     -"
         psnr = f"{self.psnr:5.1f}" if self.psnr is not None else "    -"
-        return (f"| {self.animation:8} | {self.encoder:26} | {self.seconds:6.2f} s | {self.size / 1e3:8.1f} KB "
-                f"| {ratio} | {ssim} | {psnr} dB |")
+        wall, cpu = [f"{t:6.2f} s" if t else " " * 8 for t in self.seconds]
+        size = f"{self.size / 1e3:8.1f} KB" if self.size else "           "
+        return f"| {self.animation:8} | {self.encoder:26} | {wall} | {cpu} | {size} | {ratio} | {ssim} | {psnr} dB |"
 
 
-HEADER = ("| anim     | encoder                    |     time |       bytes | of mpl  |   SSIM |    PSNR  |\n"
-          "|----------|----------------------------|----------|-------------|---------|--------|----------|")
+HEADER = ("| anim     | encoder                    |     wall |      CPU |       bytes | of mpl  |   SSIM |    PSNR  |\n"
+          "|----------|----------------------------|----------|----------|-------------|---------|--------|----------|")
 
 
-def timed(run: Callable[[], None], repeat: int) -> float:
-    times = []
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (ffmpeg): steadier than wall time on a
+    busy machine."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(run: Callable[[], None], repeat: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of `repeat` runs."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), cpu_seconds()
         run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(cpu_seconds() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def palette_sample(frames: Sequence[np.ndarray], count: int = 8) -> list[np.ndarray]:
     return [frames[i] for i in np.linspace(0, len(frames) - 1, count).round().astype(int)]
 
 
-def ours(fmt: str, path: Path, spec: encoders.VideoSpec, frames: Sequence[np.ndarray]) -> None:
+def encode_with_sitegen(fmt: str, path: Path, spec: encoders.VideoSpec, frames: Sequence[np.ndarray]) -> None:
     with encoders.open_encoder(fmt, path, spec, palette_frames=palette_sample(frames)) as sink:
         for frame in frames:
             sink.write(frame)
@@ -151,54 +164,99 @@ def yuv420_ceiling(frames: Sequence[np.ndarray]) -> list[np.ndarray]:
     return list(np.frombuffer(rgb, np.uint8).reshape(-1, height, width, 3))
 
 
-def measure(name: str, frames: list[np.ndarray], fps: float, repeat: int, folder: Path) -> list[Row]:
-    height, width = frames[0].shape[:2]
-    spec = encoders.VideoSpec(width, height, fps, len(frames))
-    exe = encoders.probe_ffmpeg().exe
-    files = {key: folder / f"{name}-{key}" for key in
-             ("pillow.gif", "mpl.webm", "ours.gif", "ours.webm", "ours.png", "ours.mp4", "all.webm", "all.gif", "all.png")}
+def with_crf(profile: encoders.FfmpegProfile, crf: int) -> encoders.FfmpegProfile:
+    options = list(profile.video_options)
+    options[options.index("-crf") + 1] = str(crf)
+    return dataclasses.replace(profile, video_options=tuple(options))
 
-    def video_quality(path: Path) -> tuple[float, float]:
-        decoded = list(quality.decode_video(exe, path, width, height))
-        return quality.mean_ssim(frames, decoded), quality.psnr(frames, decoded)
 
-    def gif_quality(path: Path, timeline_fps: float) -> tuple[float, float]:
-        decoded = quality.decode_gif(path).at_fps(timeline_fps, len(frames))
-        return quality.mean_ssim(frames, decoded), quality.psnr(frames, decoded)
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One animation to measure: its frames, and where its encoded files go."""
 
-    rows = []
-    t = timed(lambda: pillow_writer(files["pillow.gif"], fps, frames), repeat)
-    pillow_size = files["pillow.gif"].stat().st_size
-    # PillowWriter stores int(1000/fps) ms per frame, so its own timeline is used to line frames up.
-    pillow_total = sum(quality.decode_gif(files["pillow.gif"]).durations_ms)
-    rows.append(Row(name, "PillowWriter GIF", t, pillow_size, None,
-                    *gif_quality(files["pillow.gif"], len(frames) * 1000 / pillow_total)))
-    t = timed(lambda: ours("gif", files["ours.gif"], spec, frames), repeat)
-    rows.append(Row(name, "sitegen GIF", t, files["ours.gif"].stat().st_size, pillow_size,
-                    *gif_quality(files["ours.gif"], fps)))
+    name: str
+    frames: list[np.ndarray]
+    fps: float
+    repeat: int
+    folder: Path
 
-    t = timed(lambda: ffmpeg_writer(files["mpl.webm"], fps, frames), repeat)
-    mpl_size = files["mpl.webm"].stat().st_size
-    rows.append(Row(name, "FFMpegWriter VP9", t, mpl_size, None, *video_quality(files["mpl.webm"])))
-    t = timed(lambda: ours("webm", files["ours.webm"], spec, frames), repeat)
-    rows.append(Row(name, "sitegen WebM", t, files["ours.webm"].stat().st_size, mpl_size,
-                    *video_quality(files["ours.webm"])))
-    ceiling = yuv420_ceiling(frames)
-    rows.append(Row(name, "(yuv420p alone)", 0.0, 0, None, quality.mean_ssim(frames, ceiling),
-                    quality.psnr(frames, ceiling)))
+    @property
+    def spec(self) -> encoders.VideoSpec:
+        height, width = self.frames[0].shape[:2]
+        return encoders.VideoSpec(width, height, self.fps, len(self.frames))
+
+    def file(self, label: str) -> Path:
+        return self.folder / f"{self.name}-{label}"
+
+    def video_quality(self, path: Path) -> tuple[float, float]:
+        decoded = list(quality.decode_video(encoders.probe_ffmpeg().exe, path, self.spec.width, self.spec.height))
+        return quality.mean_ssim(self.frames, decoded), quality.psnr(self.frames, decoded)
+
+    def gif_quality(self, path: Path) -> tuple[float, float]:
+        # The GIF's own timeline lines frames up: PillowWriter stores int(1000/fps) ms per frame.
+        gif = quality.decode_gif(path)
+        decoded = gif.at_fps(len(self.frames) * 1000 / sum(gif.durations_ms), len(self.frames))
+        return quality.mean_ssim(self.frames, decoded), quality.psnr(self.frames, decoded)
+
+    def ours(self, fmt: str, label: str) -> tuple[Path, tuple[float, float]]:
+        path = self.file(label)
+        return path, timed(lambda: encode_with_sitegen(fmt, path, self.spec, self.frames), self.repeat)
+
+
+def webm_at_equal_ssim(case: Case, target: float, baseline: int) -> Row:
+    """Our WebM's bytes at matplotlib's SSIM: encoded at CRFs around ours, log(bytes) interpolated
+    linearly in SSIM between the two points that bracket the target (extrapolated if none do)."""
+    crf = int(encoders.WEBM.video_options[encoders.WEBM.video_options.index("-crf") + 1])
+    points = []
+    for value in range(crf - 3, crf + 4):
+        path = case.file(f"crf{value}.webm")
+        sink = encoders.FfmpegSink(with_crf(encoders.WEBM, value), path, case.spec)
+        for frame in case.frames:
+            sink.write(frame)
+        sink.finish()
+        points.append((case.video_quality(path)[0], math.log(path.stat().st_size)))
+    points.sort()
+    below = [p for p in points if p[0] <= target] or points[:1]
+    above = [p for p in points if p[0] > target] or points[-1:]
+    (s0, b0), (s1, b1) = (below[-1], above[0]) if below[-1] != above[0] else (points[-2], points[-1])
+    size = math.exp(b0 + (b1 - b0) * (target - s0) / (s1 - s0)) if s1 != s0 else math.exp(b0)
+    return Row(case.name, "  same, at mpl's SSIM", (0.0, 0.0), round(size), baseline, target, None)
+
+
+def gif_rows(case: Case) -> list[Row]:
+    baseline = case.file("pillow.gif")
+    t = timed(lambda: pillow_writer(baseline, case.fps, case.frames), case.repeat)
+    size = baseline.stat().st_size
+    path, t_ours = case.ours("gif", "ours.gif")
+    return [Row(case.name, "PillowWriter GIF", t, size, None, *case.gif_quality(baseline)),
+            Row(case.name, "sitegen GIF", t_ours, path.stat().st_size, size, *case.gif_quality(path))]
+
+
+def video_rows(case: Case) -> list[Row]:
+    baseline = case.file("mpl.webm")
+    t = timed(lambda: ffmpeg_writer(baseline, case.fps, case.frames), case.repeat)
+    size = baseline.stat().st_size
+    mpl = Row(case.name, "FFMpegWriter VP9", t, size, None, *case.video_quality(baseline))
+    path, t_ours = case.ours("webm", "ours.webm")
+    rows = [mpl, Row(case.name, "sitegen WebM", t_ours, path.stat().st_size, size, *case.video_quality(path)),
+            webm_at_equal_ssim(case, mpl.ssim, size)]
+    ceiling = yuv420_ceiling(case.frames)
+    rows.append(Row(case.name, "(yuv420p alone)", (0.0, 0.0), 0, None, quality.mean_ssim(case.frames, ceiling),
+                    quality.psnr(case.frames, ceiling)))
     if encoders.available_formats()["mp4"] is None:
-        t = timed(lambda: ours("mp4", files["ours.mp4"], spec, frames), repeat)
-        rows.append(Row(name, "sitegen MP4", t, files["ours.mp4"].stat().st_size, mpl_size,
-                        *video_quality(files["ours.mp4"])))
-    t = timed(lambda: ours("poster", files["ours.png"], spec, frames), repeat)
-    rows.append(Row(name, "sitegen poster PNG", t, files["ours.png"].stat().st_size, None, None, None))
-
-    paths = {"webm": files["all.webm"], "gif": files["all.gif"], "poster": files["all.png"]}
-    t = timed(lambda: encoders.encode_all(("webm", "gif", "poster"), paths, spec, iter(frames),
-                                          palette_sample(frames)), repeat)
-    total = sum(p.stat().st_size for p in paths.values())
-    rows.append(Row(name, "sitegen encode_all w+g+p", t, total, None, None, None))
+        path, t_ours = case.ours("mp4", "ours.mp4")
+        rows.append(Row(case.name, "sitegen MP4", t_ours, path.stat().st_size, size, *case.video_quality(path)))
     return rows
+
+
+def pipeline_rows(case: Case) -> list[Row]:
+    path, t = case.ours("poster", "ours.png")
+    poster = Row(case.name, "sitegen poster PNG", t, path.stat().st_size, None, None, None)
+    paths = {"webm": case.file("all.webm"), "gif": case.file("all.gif"), "poster": case.file("all.png")}
+    t = timed(lambda: encoders.encode_all(list(paths), paths, case.spec, iter(case.frames),
+                                          palette_sample(case.frames)), case.repeat)
+    total = sum(p.stat().st_size for p in paths.values())
+    return [poster, Row(case.name, "sitegen encode_all w+g+p", t, total, None, None, None)]
 
 
 def main() -> None:
@@ -216,8 +274,10 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         print(HEADER)
         for name, frames in animations.items():
-            for row in measure(name, frames, args.fps, args.repeat, folder):
-                print(row.format(), flush=True)
+            case = Case(name, frames, args.fps, args.repeat, folder)
+            for rows in (gif_rows, video_rows, pipeline_rows):
+                for row in rows(case):
+                    print(row.format(), flush=True)
 
 
 if __name__ == "__main__":
