@@ -288,3 +288,29 @@ def test_a_missing_encoder_is_an_error_that_names_the_format(site, tmp_path):
     result = run_cli("build", cwd=root, env={"IMAGEIO_FFMPEG_EXE": str(fake)})
     assert result.code == 1
     assert "content/posts/2024-01-01-a.md:" in result.err and "cannot make 'webm'" in result.err
+
+
+GENERATOR = """
+import itertools
+import matplotlib.pyplot as plt
+from matplotlib.animation import FuncAnimation
+
+fig, ax = plt.subplots(figsize=(2, 1.5), dpi=40)
+line, = ax.plot([0, 1], [0, 1])
+
+def update(i):
+    line.set_ydata([0, i % 3])
+    return line,
+
+FuncAnimation(fig, update, frames=itertools.count, save_count=None, cache_frame_data=False)
+"""
+
+
+def test_an_endless_script_animation_is_bounded_by_frames(site):
+    root = site({"content/posts/2024-01-01-g.md": "---\ntitle: G\n---\n" + fence("script: gen.py\nframes: 5\nfps: 10\nalt: x"),
+                 "content/posts/gen.py": GENERATOR})
+    result = run_cli("build", cwd=root)
+    assert result.code == 0, result.text
+    page = root / "site/posts/g"
+    [files] = animation_files((page / "index.html").read_text(), root / "site", page)
+    assert len(decode_video(files["light-webm"]).frames) == 5
