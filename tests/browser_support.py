@@ -145,8 +145,9 @@ class Watch:
     visited: list[str] = field(default_factory=list)
     # Resource types whose net::ERR_ABORTED is expected. Chromium aborts a media fetch it no longer
     # needs (a paused video that has buffered enough, a <video> whose source changed with the theme)
-    # and fetches the same URL again when needed.
-    ignore_aborted: set[str] = field(default_factory=lambda: {"media"})
+    # and fetches the same URL again when needed; and it aborts a page's pending images when the test
+    # moves on to the next page. A file that is really missing fails with a status >= 400 instead.
+    ignore_aborted: set[str] = field(default_factory=lambda: {"media", "image"})
 
     def attach(self, page) -> "Watch":
         page.on("console", self._console)

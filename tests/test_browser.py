@@ -288,7 +288,9 @@ def test_theme_toggle_switches_page_and_animation_and_is_remembered(open_page):
     toggle.click()
     assert theme(page) == "dark" and toggle.get_attribute("aria-pressed") == "true"
     assert page.evaluate("localStorage.getItem('sitegen-theme')") == "dark"
-    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != background
+    # the background fades over 0.2 s: wait for it to differ
+    page.wait_for_function("b => getComputedStyle(document.body).backgroundColor !== b", arg=background,
+                           timeout=3000)
     dark = state(video)
     assert dark["poster"] == dark["darkPoster"] and dark["source"] == dark["darkWebm"], dark
     video.scroll_into_view_if_needed()
