@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -254,15 +254,3 @@ class _KeyLines:
             if current == "" and table and re.match(rf"^{re.escape(table)}\.{re.escape(key)}\s*=", stripped):
                 return number
         return None
-
-
-def option_names() -> list[str]:
-    """Every valid key, dotted, for documentation."""
-    names = list(_TOP)
-    for table, schema in _TABLES.items():
-        names += [f"{table}.{key}" for key in schema]
-    return names
-
-
-def defaults() -> dict[str, Any]:
-    return {f.name: f.default for f in fields(SiteConfig) if f.name not in ("root", "author", "theme", "drafts")}
