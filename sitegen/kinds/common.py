@@ -387,3 +387,13 @@ def add_frame_label(ax: Axes, label: FrameLabel | None, count: int):
     if label is None:
         return None
     return ax.set_title(label.widest(count), loc="right")
+
+
+def fix_plane_axes(ax, points: np.ndarray, padding: float, aspect: str) -> None:  # type: ignore[no-untyped-def]
+    """Limits around every frame's points, fixed (with the aspect) so no frame rescales the axes."""
+    min_ratio = 0.5 if aspect == "equal" else 0.0
+    xlim, ylim = plane_limits(points, padding, min_ratio)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect(aspect)
+    ax.autoscale(False)

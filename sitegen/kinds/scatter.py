@@ -172,12 +172,7 @@ def _palette(name: str | None, count: int) -> np.ndarray:
 
 
 def _axes(ax, inputs: _Inputs, params: Mapping[str, Any]) -> None:
-    min_ratio = 0.5 if params["aspect"] == "equal" else 0.0
-    xlim, ylim = common.plane_limits(inputs.positions, params["padding"], min_ratio)
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.set_aspect(params["aspect"])
-    ax.autoscale(False)
+    common.fix_plane_axes(ax, inputs.positions, params["padding"], params["aspect"])
     if not params["ticks"]:
         ax.set_xticks([])
         ax.set_yticks([])

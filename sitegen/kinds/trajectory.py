@@ -106,12 +106,7 @@ def _resolve(data: DataSet) -> tuple[_Inputs | None, list[Problem]]:
 
 
 def _axes(ax, inputs: _Inputs, params: Mapping[str, Any]) -> None:
-    min_ratio = 0.5 if params["aspect"] == "equal" else 0.0
-    xlim, ylim = common.plane_limits(inputs.paths, params["padding"], min_ratio)
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.set_aspect(params["aspect"])
-    ax.autoscale(False)
+    common.fix_plane_axes(ax, inputs.paths, params["padding"], params["aspect"])
     if params.get("xlabel"):
         ax.set_xlabel(params["xlabel"])
     if params.get("ylabel"):
