@@ -38,6 +38,15 @@ class OutputQuality:
 
 
 @dataclass(frozen=True, slots=True)
+class MatplotlibRun:
+    """One run of matplotlib's path: the whole (scene drawn, both saves) and each save."""
+
+    total: Timing
+    gif: Timing  # anim.save with PillowWriter
+    webm: Timing  # anim.save with FFMpegWriter (VP9)
+
+
+@dataclass(frozen=True, slots=True)
 class Breakdown:
     """sitegen's work for one reference, each step run alone on frames held in memory (one run)."""
 
@@ -55,7 +64,9 @@ class ReferenceResult:
     fps: float
     matplotlib: Timing  # medians: GIF save + WebM save
     sitegen: Timing  # medians: one run_job making both
-    matplotlib_runs: tuple[Timing, ...]
+    matplotlib_gif: Timing  # medians of each save alone
+    matplotlib_webm: Timing
+    matplotlib_runs: tuple[MatplotlibRun, ...]
     sitegen_runs: tuple[Timing, ...]
     outputs: dict[str, OutputQuality]  # by OUTPUTS name
     breakdown: Breakdown | None
@@ -84,14 +95,20 @@ def use_bundled_ffmpeg() -> None:
 # ------------------------------------------------------------------------------------------ the two paths
 
 
-def matplotlib_path(reference: Reference, gif: Path, webm: Path) -> None:
-    """What a matplotlib user writes: one FuncAnimation, saved as GIF and as WebM."""
+def matplotlib_path(reference: Reference, gif: Path, webm: Path) -> tuple[Timing, Timing]:
+    """What a matplotlib user writes: one FuncAnimation, saved as GIF and as WebM. The time of each save."""
     with matplotlib.rc_context(light_style()):
         scene = draw_scene(reference)
         animation = FuncAnimation(scene.figure, lambda i: scene.update(i), frames=reference.frame_count)
-        animation.save(gif, writer=PillowWriter(fps=reference.fps))
-        animation.save(webm, writer=FFMpegWriter(fps=reference.fps, codec="libvpx-vp9",
-                                                 extra_args=["-pix_fmt", "yuv420p"]))
+        gif_time, _ = timed(lambda: animation.save(gif, writer=PillowWriter(fps=reference.fps)))
+        webm_time, _ = timed(lambda: animation.save(webm, writer=FFMpegWriter(
+            fps=reference.fps, codec="libvpx-vp9", extra_args=["-pix_fmt", "yuv420p"])))
+    return gif_time, webm_time
+
+
+def timed_matplotlib_path(reference: Reference, gif: Path, webm: Path) -> MatplotlibRun:
+    total, (gif_time, webm_time) = timed(lambda: matplotlib_path(reference, gif, webm))
+    return MatplotlibRun(total, gif_time, webm_time)
 
 
 def sitegen_path(reference: Reference, data_file: Path, staging: Path) -> dict[str, Path]:
@@ -115,13 +132,15 @@ def compare(reference: Reference, repeat: int, folder: Path, breakdown: bool = T
     staging.mkdir(exist_ok=True)
     mpl_runs, ours_runs = [], []
     for _ in range(repeat):
-        mpl_runs.append(timed(lambda: matplotlib_path(reference, mpl_files["pillow_gif"], mpl_files["ffmpeg_webm"]))[0])
+        mpl_runs.append(timed_matplotlib_path(reference, mpl_files["pillow_gif"], mpl_files["ffmpeg_webm"]))
         timing, ours = timed(lambda: sitegen_path(reference, data_file, staging))
         ours_runs.append(timing)
     files = {**mpl_files, "sitegen_gif": ours["gif"], "sitegen_webm": ours["webm"]}
     return ReferenceResult(
         reference.name, reference.frame_count, reference.width, reference.height, reference.fps,
-        median_timing(mpl_runs), median_timing(ours_runs), tuple(mpl_runs), tuple(ours_runs),
+        median_timing([run.total for run in mpl_runs]), median_timing(ours_runs),
+        median_timing([run.gif for run in mpl_runs]), median_timing([run.webm for run in mpl_runs]),
+        tuple(mpl_runs), tuple(ours_runs),
         output_quality(reference, files), sitegen_breakdown(reference, folder) if breakdown else None)
 
 

@@ -15,6 +15,7 @@ VmHWM is read by polling the child processes while they run.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import pickle
@@ -30,6 +31,7 @@ from pathlib import Path
 KIB = 1024
 MIB = 1024 * 1024
 POLL_SECONDS = 0.02
+RUN_JOB_IMPORTS = ("sitegen.datafiles", "sitegen.frames", "sitegen.kinds", "sitegen.progress")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,11 +116,12 @@ def child(job_file: Path, staging: Path) -> dict[str, float]:
     import matplotlib
 
     matplotlib.use("Agg")
-    import sitegen.datafiles, sitegen.frames, sitegen.kinds, sitegen.progress  # noqa: E401,F401 (run_job's imports)
     from sitegen.encoders import probe_ffmpeg
     from sitegen.render import run_job
 
-    probe_ffmpeg()  # what run_job imports, and the ffmpeg probe, come before the baseline
+    for module in RUN_JOB_IMPORTS:  # what run_job imports, and the ffmpeg probe, come before the baseline
+        importlib.import_module(module)
+    probe_ffmpeg()
     job = pickle.loads(job_file.read_bytes())
     baseline = high_water_mark()
     start = time.perf_counter()

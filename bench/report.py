@@ -104,12 +104,13 @@ def _quality_table(results: Sequence[ReferenceResult]) -> str:
 
 
 def _breakdown_table(results: Sequence[ReferenceResult]) -> str:
-    rows = [[r.name, seconds(r.breakdown.draw), seconds(r.breakdown.gif), seconds(r.breakdown.webm),
-             seconds(r.sitegen)] for r in results if r.breakdown is not None]
+    rows = [[r.name, seconds(r.matplotlib_gif), seconds(r.matplotlib_webm), seconds(r.breakdown.draw),
+             seconds(r.breakdown.gif), seconds(r.breakdown.webm), seconds(r.sitegen)]
+            for r in results if r.breakdown is not None]
     if not rows:
         return ""
-    return table(["sitegen, each step alone", "draw (blitting)", "GIF (palette + encode)", "WebM (VP9, ffmpeg)",
-                  "run_job, one pass"], rows)
+    return table(["where the time goes", "mpl PillowWriter save", "mpl FFMpegWriter save", "sitegen draw (blit)",
+                  "sitegen GIF alone", "sitegen VP9 alone", "sitegen run_job"], rows)
 
 
 def references_checks(results: Sequence[ReferenceResult]) -> list[Check]:
