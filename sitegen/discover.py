@@ -16,7 +16,8 @@ def discover(content: Path, site_root: Path) -> tuple[tuple[SourceFile, ...], tu
     """Every usable file under `content`, sorted by path. Hidden files and editor leftovers are skipped;
     a symlink that points outside the site folder is skipped with a warning."""
     if not content.is_dir():
-        return (), ()
+        return (), (warning(content.name, None, f"there is no {content.name}/ folder here, so the site is empty",
+                            "run 'sitegen init' to start a site, or 'sitegen build --root DIR' for one elsewhere"),)
     files: list[SourceFile] = []
     problems: list[Diagnostic] = []
     root = site_root.resolve()
