@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 import xml.etree.ElementTree as etree
 
 from latex2mathml.converter import convert as latex_to_mathml
@@ -18,6 +19,7 @@ _BLOCK_OPEN = re.compile(r"^\s*(\$\$|\\\[)")
 _CLOSERS = {"$$": "$$", "\\[": "\\]"}
 
 
+@lru_cache(maxsize=4096)  # posts repeat their formulas; converting one is slow
 def render_tex(tex: str, display: bool) -> tuple[str, str | None]:
     """MathML for `tex`, or a visible fallback and the reason it could not be converted."""
     try:
