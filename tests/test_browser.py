@@ -443,7 +443,7 @@ def test_serve_reloads_the_page_when_a_post_changes(browser, tmp_path):
 
         context = browser.new_context(viewport=DESKTOP)
         page = context.new_page()
-        watch = Watch(ignore_aborted={"media", "eventsource", "fetch", "xhr", "websocket", "other"}).attach(page)
+        watch = Watch().attach(page)
         page.goto(urljoin(url, "posts/hello/"), wait_until="load")
         assert "The first version" in page.inner_text("main")
         page.wait_for_timeout(500)  # let the page connect to the reload channel
