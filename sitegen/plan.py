@@ -88,25 +88,27 @@ def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: Di
     frames = _check_kind(directive, refs)
     code = [script.path, *local_imports(script.path, config.root)] if script else []
     code_digests = [[p.resolve().relative_to(config.root.resolve()).as_posix(), memo.digest(p)] for p in code]
-    inputs = [(str(r.path), memo.digest(r.path)) for _, r in refs]
+    data_digests = [memo.digest(r.path) for _, r in refs]
+    audio_digest = memo.digest(audio.path) if audio else None
+    inputs = [(str(r.path), d) for (_, r), d in zip(refs, data_digests)]
     inputs += [(str(p), d) for p, (_, d) in zip(code, code_digests)]
-    inputs += [(str(audio.path), memo.digest(audio.path))] if audio else []
+    inputs += [(str(audio.path), audio_digest)] if audio else []
     options = directive.options
     size = options["size"]
     dpi = options["width"] / size[0] if options["width"] else float(options["dpi"])
     width, height = _even(size[0] * dpi), _even(size[1] * dpi)
     count = options["frames"] or (round(options["duration"] * options["fps"]) if options["duration"] else frames)
+    styles = variant_styles(config.theme)
     jobs = []
     for variant in options["variants"]:
-        style = variant_styles(config.theme)[variant].rc()
-        digest_by_rel = {r.rel: memo.digest(r.path) for _, r in refs}
+        style = styles[variant].rc()
         key_inputs = {
             "renderer": RENDERER_VERSION, "versions": versions, "encoders": encoder_settings,
             "kind": directive.kind, "params": dict(directive.params),
             "options": {k: v for k, v in options.items() if k not in _PAGE_ONLY and k != "data"},
-            "data": [[name, r.pick, digest_by_rel[r.rel]] for name, r in refs],
+            "data": [[name, r.pick, d] for (name, r), d in zip(refs, data_digests)],
             "script": code_digests,
-            "audio": memo.digest(audio.path) if audio else None,
+            "audio": audio_digest,
             "style": style, "size": [width, height, dpi],
         }
         key = hashlib.sha256(json.dumps(key_inputs, sort_keys=True, default=str).encode()).hexdigest()
