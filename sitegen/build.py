@@ -43,6 +43,7 @@ class BuildOptions:
     cache_dir: Path | None = None  # default: config's cache_dir, or $SITEGEN_CACHE_DIR
     jobs: int = 0  # render processes; 0 = every core
     output_dir: Path | None = None  # default: config's output_dir (the dev server builds into a temporary folder)
+    preset: str | None = None  # encoder preset; default: config's [render] preset
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +70,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     posts, parsed = clock.lap("parse", parse_all(sources, config))
     posts = [p for p in posts if config.drafts or not p.draft]
     memo, cache = DigestMemo(cache_root(config, options) / "hashes.json"), RenderCache(cache_root(config, options))
-    facts = encoder_facts() if any(p.animations for p in posts) else ({}, {})
-    plans, planned = clock.lap("plan", plan(posts, config, memo, *facts))
+    preset = options.preset or config.render.preset
+    facts = encoder_facts(preset) if any(p.animations for p in posts) else ({}, {})
+    plans, planned = clock.lap("plan", plan(posts, config, memo, *facts, preset=preset))
     animations, animated = clock.lap("animate", render_animations(plans, cache, memo, options.jobs or default_workers(),
                                                                      progress))
     posts = embed_figures(posts, animations.variants, downloads(plans), theme)
@@ -95,17 +97,23 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
 
 
 def current_keys(options: BuildOptions) -> set[str]:
-    """The cache keys the site's posts use now (parsing and planning, not rendering)."""
+    """The cache keys the site's posts use now, under every preset (parsing and planning, not rendering)."""
+    from sitegen import PRESETS
+
     config, problems = load_config(options.root, drafts=True)
     sources, found = discover(config.content_path, config.root)
     posts, parsed = parse_all(sources, config)
     memo = DigestMemo(cache_root(config, options) / "hashes.json")
-    plans, planned = plan(posts, config, memo, *encoder_facts())
+    keys: set[str] = set()
+    diagnostics = [*problems, *found, *parsed]
+    for preset in PRESETS:
+        plans, planned = plan(posts, config, memo, *encoder_facts(preset), preset=preset)
+        keys |= {job.key for p in plans for job in p.jobs}
+        diagnostics += planned if preset == PRESETS[0] else []
     memo.save()
-    diagnostics = [*problems, *found, *parsed, *planned]
     if has_errors(diagnostics):
         raise BuildFailed(diagnostics)
-    return {job.key for p in plans for job in p.jobs}
+    return keys
 
 
 def _relative(root: Path, paths: Iterable[Path]) -> list[str]:
@@ -121,17 +129,17 @@ def cache_root(config: SiteConfig, options: BuildOptions) -> Path:
     return config.cache_path.resolve()
 
 
-def encoder_facts() -> tuple[dict[str, str], dict[str, object]]:
-    """Versions and settings that shape every rendered file: part of each cache key."""
+def encoder_facts(preset: str | None = None) -> tuple[dict[str, str], dict[str, object]]:
+    """Versions and settings (under `preset`, default "small") that shape every rendered file: part of each cache key."""
     import matplotlib
     import numpy
     import PIL
 
-    from sitegen.encoders import FORMATS, encoder_settings, encoder_versions
+    from sitegen.encoders import DEFAULT_PRESET, FORMATS, encoder_settings, encoder_versions
 
     versions = {"matplotlib": matplotlib.__version__, "numpy": numpy.__version__, "pillow": PIL.__version__,
                 **encoder_versions()}
-    return versions, {fmt: encoder_settings(fmt) for fmt in FORMATS}
+    return versions, {fmt: encoder_settings(fmt, preset or DEFAULT_PRESET) for fmt in FORMATS}
 
 
 def parse_all(sources: Iterable[SourceFile], config: SiteConfig) -> tuple[list[Post], list[Diagnostic]]:

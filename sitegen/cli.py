@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from sitegen import __version__
+from sitegen import PRESETS, __version__
 from sitegen import commands
 from sitegen.commands import EXIT_USAGE
 
@@ -127,6 +127,11 @@ def _render_options(command: argparse.ArgumentParser) -> None:
                          help="render animations in N processes (default: every core)")
     command.add_argument("--cache-dir", type=Path, metavar="DIR",
                          help="the render cache (default: .sitegen-cache, or $SITEGEN_CACHE_DIR)")
+    serving = command.prog.endswith("serve")
+    command.add_argument("--preset", choices=PRESETS, default=None,
+                         help="encoder preset: 'small' files for publishing, or 'fast' to render several times "
+                         "faster with larger files (default: " + ("fast" if serving else "[render] preset in sitegen.toml, "
+                                                                   "else small") + ")")
 
 
 def _configure_logging(level: int) -> None:

@@ -14,11 +14,12 @@ from sitegen.errors import BuildFailed, Diagnostic, Severity
 log = logging.getLogger("sitegen")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+SERVE_PRESET = "fast"  # previews render several times faster; `sitegen build` makes the files you publish
 
 
 def run_build(args: argparse.Namespace) -> int:
     options = BuildOptions(root=args.root, base_url=args.base_url, drafts=args.drafts, strict=args.strict,
-                           cache_dir=args.cache_dir, jobs=args.jobs)
+                           cache_dir=args.cache_dir, jobs=args.jobs, preset=args.preset)
     try:
         report = build(options, _progress(args.quiet))
     except BuildFailed as failed:
@@ -104,7 +105,7 @@ def run_serve(args: argparse.Namespace) -> int:
     def builder_for(output: Path):  # type: ignore[no-untyped-def]
         def rebuild() -> tuple[Diagnostic, ...]:
             options = BuildOptions(root=args.root, base_url=args.base_url, drafts=args.drafts, output_dir=output,
-                                   cache_dir=args.cache_dir, jobs=args.jobs)
+                                   cache_dir=args.cache_dir, jobs=args.jobs, preset=args.preset or SERVE_PRESET)
             try:
                 report = build(options, LineProgress())
             except BuildFailed as failed:
@@ -130,7 +131,9 @@ def run_serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop_on_term)  # a service manager's stop is a Ctrl-C too
     try:
         server.site.rebuild()
-        print(f"Serving on {server.url} (Ctrl-C to stop)", flush=True)
+        preset = args.preset or SERVE_PRESET
+        note = " — quicker to render, larger files; `sitegen build` makes the ones you publish" if preset == "fast" else ""
+        print(f"Serving on {server.url} (Ctrl-C to stop). Animations use the {preset} preset{note}.", flush=True)
         server.run()
     except KeyboardInterrupt:
         print("Stopped.", flush=True)
@@ -169,7 +172,7 @@ def run_render(args: argparse.Namespace) -> int:
     from sitegen.animate import default_workers
     from sitegen.render_post import render_post
 
-    options = BuildOptions(root=args.root, cache_dir=args.cache_dir, jobs=args.jobs)
+    options = BuildOptions(root=args.root, cache_dir=args.cache_dir, jobs=args.jobs, preset=args.preset)
     try:
         result = render_post(args.post, args.out, options, args.jobs or default_workers())
     except BuildFailed as failed:

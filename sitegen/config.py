@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from sitegen import PRESETS
 from sitegen.errors import Diagnostic, did_you_mean, error
 
 CONFIG_NAME = "sitegen.toml"
@@ -43,6 +44,11 @@ class ThemeOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class RenderOptions:
+    preset: str = "small"  # "small": files for publishing; "fast": renders several times faster, larger files
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     root: Path = Path(".")
     title: str = "My portfolio"
@@ -57,6 +63,7 @@ class SiteConfig:
     permalink: str = "posts/{slug}/"
     author: Author = field(default_factory=Author)
     theme: ThemeOptions = field(default_factory=ThemeOptions)
+    render: RenderOptions = field(default_factory=RenderOptions)
     drafts: bool = False
 
     @property
@@ -99,6 +106,13 @@ def _positive(value: Any) -> str | None:
     return None if value > 0 else "must be a positive number"
 
 
+def _preset(value: Any) -> str | None:
+    if value in PRESETS:
+        return None
+    hint = did_you_mean(value, PRESETS)
+    return f"must be {' or '.join(repr(p) for p in PRESETS)}" + (f"; {hint}" if hint.startswith("did") else "")
+
+
 def _permalink(value: Any) -> str | None:
     return None if "{slug}" in value else "must contain '{slug}' (e.g. 'posts/{slug}/')"
 
@@ -125,7 +139,8 @@ _THEME: dict[str, tuple[type, Check | None]] = {
     "background": (str, _colour), "background_dark": (str, _colour), "text": (str, _colour), "text_dark": (str, _colour),
     "code_style_light": (str, None), "code_style_dark": (str, None),
 }
-_TABLES = {"author": _AUTHOR, "theme": _THEME}
+_RENDER: dict[str, tuple[type, Check | None]] = {"preset": (str, _preset)}
+_TABLES = {"author": _AUTHOR, "theme": _THEME, "render": _RENDER}
 
 
 def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -> tuple[SiteConfig, list[Diagnostic]]:
@@ -145,12 +160,14 @@ def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -
     top = _check_table(raw, _TOP, "", where, problems, extra=set(_TABLES))
     author = _check_table(raw.get("author", {}), _AUTHOR, "author", where, problems)
     theme = _check_table(raw.get("theme", {}), _THEME, "theme", where, problems)
+    render = _check_table(raw.get("render", {}), _RENDER, "render", where, problems)
     if "links" in author:
         author["links"] = _links(author["links"], "author.links", where, problems)
     if "nav" in theme:
         theme["nav"] = _links(theme["nav"], "theme.nav", where, problems)
     _check_style(theme, where, problems)
-    config = SiteConfig(root=root, author=Author(**author), theme=ThemeOptions(**theme), **top)
+    config = SiteConfig(root=root, author=Author(**author), theme=ThemeOptions(**theme),
+                        render=RenderOptions(**render), **top)
     return _finish(config, base_url, drafts), problems
 
 

@@ -25,6 +25,7 @@ import numpy as np
 import PIL
 from PIL import Image
 
+from sitegen import PRESETS
 from sitegen.encoders_gif import GifSink, gif_settings
 from sitegen.errors import did_you_mean
 
@@ -101,21 +102,42 @@ class FfmpegProfile:
     muxer_options: tuple[str, ...] = ()
 
 
-# VP9 at matplotlib's own effort (FFMpegWriter's default is -crf 32 -cpu-used 1): the same bytes at
-# the same SSIM, so never larger. Measured on the bench references (heatmap 100 frames 600x450,
-# traces 200 frames 800x400): -cpu-used 0 is 7-13 % smaller but takes twice the time; -cpu-used 2
-# is 45 % faster but 4-6 % larger; realtime -cpu-used 8 is 15x faster but 1.6-2.3x larger.
-# -threads 2 with row-mt uses both cores of a machine like ours when one animation renders alone;
-# -tile-columns 0 keeps the frame in one tile column as a single-threaded encode does (two columns made
-# the 800-px traces reference 0.6 % larger than matplotlib's; one column: 97 %, for 30 % more time).
-# The thread and tile counts can change the bytes, so they are fixed here (and so in every cache key).
+# Two presets, chosen per build (`[render] preset`, `--preset`); each is part of the cache key.
+#
+# "small" (the default, for publishing) is VP9 at matplotlib's own effort (FFMpegWriter's default is
+# -crf 32 -cpu-used 1): the same bytes at the same SSIM, so never larger. Measured on the bench
+# references (heatmap 100 frames 600x450, traces 200 frames 800x400, scatter 100 frames 500x500):
+# -cpu-used 0 is 7-13 % smaller but takes twice the time; -cpu-used 2 is 2x faster but 3-6 % larger
+# at lower SSIM; -cpu-used 4 is 3x faster, 8-16 % larger at lower SSIM, and two-pass, -tune ssim,
+# -aq-mode and -sharpness did not buy that back at equal SSIM. -threads 2 with row-mt uses both cores
+# of a machine like ours when one animation renders alone; -tile-columns 0 keeps the frame in one
+# tile column as a single-threaded encode does (two columns made the 800-px traces reference 0.6 %
+# larger than matplotlib's). With row-mt, any -threads >= 2 gives the same bytes (1 does not).
+#
+# "fast" (what `sitegen serve` uses while you write) is realtime VP9: 9-15x faster to encode, files
+# 1.1-1.7x larger at slightly lower SSIM (0.936 / 0.989 / 0.995 against 0.960 / 0.996 / 0.998).
+DEFAULT_PRESET = PRESETS[0]
 WEBM = FfmpegProfile("webm", "webm", "libvpx-vp9",
                      ("-crf", "32", "-b:v", "0", "-deadline", "good", "-cpu-used", "1", "-row-mt", "1",
                       "-tile-columns", "0", "-threads", "2"),
                      "libopus", ("-b:a", "96k"))
+WEBM_FAST = FfmpegProfile("webm", "webm", "libvpx-vp9",
+                          ("-crf", "32", "-b:v", "0", "-deadline", "realtime", "-cpu-used", "6", "-row-mt", "1",
+                           "-tile-columns", "0", "-threads", "2"),
+                          "libopus", ("-b:a", "96k"))
 MP4 = FfmpegProfile("mp4", "mp4", "libx264", ("-crf", "23", "-preset", "medium", "-threads", "1"),
                     "aac", ("-b:a", "128k"), ("-movflags", "+faststart"))
-_PROFILES = {"webm": WEBM, "mp4": MP4}
+MP4_FAST = FfmpegProfile("mp4", "mp4", "libx264", ("-crf", "23", "-preset", "veryfast", "-threads", "1"),
+                         "aac", ("-b:a", "128k"), ("-movflags", "+faststart"))
+_PROFILES = {("webm", "small"): WEBM, ("webm", "fast"): WEBM_FAST, ("mp4", "small"): MP4, ("mp4", "fast"): MP4_FAST}
+_VIDEO_FORMATS = frozenset(fmt for fmt, _ in _PROFILES)
+
+
+def profile_for(fmt: str, preset: str = DEFAULT_PRESET) -> FfmpegProfile:
+    """The ffmpeg profile that writes `fmt` (webm or mp4) under `preset`."""
+    if preset not in PRESETS:
+        raise ValueError(f"unknown preset {preset!r}: {did_you_mean(preset, PRESETS)}")
+    return _PROFILES[(fmt, preset)]
 
 # RGB -> yuv420p with the matrix written into the stream, so every decoder converts back alike.
 # BT.601 rather than BT.709: on a viridis heatmap BT.709 made VP9 16 % larger at equal quality
@@ -156,9 +178,9 @@ def available_formats(audio: bool = False) -> dict[str, str | None]:
 
 
 def _missing(fmt: str, audio: bool) -> str | None:
-    profile = _PROFILES.get(fmt)
-    if profile is None:
+    if fmt not in _VIDEO_FORMATS:
         return None  # gif and poster need only Pillow
+    profile = profile_for(fmt)  # every preset uses the same codecs
     probe = probe_ffmpeg()
     if probe.problem:
         return probe.problem
@@ -175,14 +197,14 @@ def encoder_versions() -> dict[str, str]:
     return {"ffmpeg": probe.version if probe.exe else "unavailable", "pillow": PIL.__version__}
 
 
-def encoder_settings(fmt: str) -> dict[str, object]:
-    """The settings that shape `fmt`'s output bytes; part of the render cache key."""
+def encoder_settings(fmt: str, preset: str = DEFAULT_PRESET) -> dict[str, object]:
+    """The settings that shape `fmt`'s output bytes under `preset`; part of the render cache key."""
     _check_known(fmt)
     if fmt == "gif":
         return gif_settings()
     if fmt == "poster":
         return {"png": "optimize, palette when <= 256 colours", "webp": "lossless", "revision": 1}
-    profile = _PROFILES[fmt]
+    profile = profile_for(fmt, preset)
     return {"video_codec": profile.video_codec, "video_options": profile.video_options,
             "colour": _COLOUR_FILTER, "colour_tags": _COLOUR_TAGS, "audio_codec": profile.audio_codec,
             "audio_options": profile.audio_options, "muxer": profile.muxer,
@@ -311,13 +333,13 @@ def _exact_palette_image(frame: np.ndarray, palette: np.ndarray) -> Image.Image:
     return image
 
 
-# (partial file to write, the path it becomes, spec, palette frames) -> sink
-_Opener = Callable[[Path, Path, VideoSpec, Sequence[np.ndarray]], _Sink]
+# (partial file to write, the path it becomes, spec, palette frames, preset) -> sink
+_Opener = Callable[[Path, Path, VideoSpec, Sequence[np.ndarray], str], _Sink]
 _OPENERS: dict[str, _Opener] = {
-    "webm": lambda partial, path, spec, _: FfmpegSink(WEBM, partial, spec, shown_as=path),
-    "mp4": lambda partial, path, spec, _: FfmpegSink(MP4, partial, spec, shown_as=path),
-    "gif": lambda partial, path, spec, samples: GifSink(partial, spec, samples),
-    "poster": lambda partial, path, spec, _: PosterSink(partial, spec),
+    "webm": lambda partial, path, spec, _, preset: FfmpegSink(profile_for("webm", preset), partial, spec, shown_as=path),
+    "mp4": lambda partial, path, spec, _, preset: FfmpegSink(profile_for("mp4", preset), partial, spec, shown_as=path),
+    "gif": lambda partial, path, spec, samples, _: GifSink(partial, spec, samples),
+    "poster": lambda partial, path, spec, _, __: PosterSink(partial, spec),
 }
 
 
@@ -349,18 +371,20 @@ def _partial_path(path: Path) -> Path:
 
 
 @contextmanager
-def open_encoder(fmt: str, path: Path, spec: VideoSpec, *,
-                 palette_frames: Sequence[np.ndarray] = ()) -> Iterator[FrameSink]:
+def open_encoder(fmt: str, path: Path, spec: VideoSpec, *, palette_frames: Sequence[np.ndarray] = (),
+                 preset: str = DEFAULT_PRESET) -> Iterator[FrameSink]:
     """A sink for `fmt` writing to `path`. On normal exit the file is complete; on an exception
     nothing is left at `path` (a previous file there is kept) and the error propagates.
-    `palette_frames` (gif only): frames sampled across the animation, for its one palette."""
+    `palette_frames` (gif only): frames sampled across the animation, for its one palette.
+    `preset`: "small" or "fast" (see PRESETS)."""
     _check_known(fmt)
+    profile_for("webm", preset)  # an unknown preset is an error before anything starts
     reason = available_formats(audio=spec.audio is not None)[fmt]
     if reason is not None:
         raise EncoderMissing(f"cannot write {fmt}: {reason}")
     path = Path(path)
     partial = _partial_path(path)
-    sink = _OPENERS[fmt](partial, path, spec, [as_rgb(f, spec) for f in palette_frames])
+    sink = _OPENERS[fmt](partial, path, spec, [as_rgb(f, spec) for f in palette_frames], preset)
     try:
         checked = _CheckedSink(sink, spec)
         yield checked
@@ -375,16 +399,17 @@ def open_encoder(fmt: str, path: Path, spec: VideoSpec, *,
 
 
 def encode_all(formats: Sequence[str], paths: Mapping[str, Path], spec: VideoSpec, frames: Iterable[np.ndarray],
-               palette_frames: Sequence[np.ndarray] = ()) -> dict[str, int]:
+               palette_frames: Sequence[np.ndarray] = (), preset: str = DEFAULT_PRESET) -> dict[str, int]:
     """Encode one pass over `frames` into every format at once; returns bytes written per format.
     Frames are not kept, so `frames` may be a generator of any length."""
     absent = [fmt for fmt in formats if fmt not in paths]
     if absent:
         raise ValueError(f"no output path given for {', '.join(absent)}: `paths` needs one per format")
     # ffmpeg formats first: they get each frame early and encode while Python does the GIF.
-    ordered = sorted(formats, key=lambda fmt: fmt not in _PROFILES)
+    ordered = sorted(formats, key=lambda fmt: fmt not in _VIDEO_FORMATS)
     with ExitStack() as stack:
-        sinks = [stack.enter_context(open_encoder(fmt, paths[fmt], spec, palette_frames=palette_frames))
+        sinks = [stack.enter_context(open_encoder(fmt, paths[fmt], spec, palette_frames=palette_frames,
+                                                      preset=preset))
                  for fmt in ordered]
         for frame in frames:
             rgb = as_rgb(frame, spec)

@@ -48,6 +48,7 @@ class RenderJob:
     inputs: tuple[tuple[str, str], ...]  # (absolute path, digest) of every file read, to re-check after rendering
     fixed_size: bool = True  # False: a script's figure keeps the size it gave itself
     script_params: tuple[tuple[str, Any], ...] = ()  # a script's make_animation(data, params)
+    preset: str = "small"  # encoder preset (its settings are in the key)
 
     @property
     def label(self) -> str:
@@ -61,14 +62,14 @@ class AnimationPlan:
 
 
 def plan(posts: Iterable[Post], config: SiteConfig, memo: DigestMemo, versions: dict[str, str],
-         encoder_settings: dict[str, Any]) -> tuple[list[AnimationPlan], list[Diagnostic]]:
+         encoder_settings: dict[str, Any], preset: str = "small") -> tuple[list[AnimationPlan], list[Diagnostic]]:
     plans: list[AnimationPlan] = []
     problems: list[Diagnostic] = []
     for post in posts:
         post_dir = config.content_path / Path(post.source_rel).parent
         for directive in post.animations:
             try:
-                plans.append(_plan_one(directive, post_dir, config, memo, versions, encoder_settings))
+                plans.append(_plan_one(directive, post_dir, config, memo, versions, encoder_settings, preset))
             except _PlanError as exc:
                 problems += exc.problems
     return plans, problems
@@ -80,7 +81,7 @@ class _PlanError(Exception):
 
 
 def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: DigestMemo,
-              versions: dict[str, str], encoder_settings: dict[str, Any]) -> AnimationPlan:
+              versions: dict[str, str], encoder_settings: dict[str, Any], preset: str) -> AnimationPlan:
     refs = _resolve_all(directive, post_dir, config.root)
     script = _resolve_file(directive, "script", post_dir, config.root) if directive.script else None
     audio = _resolve_file(directive, "audio", post_dir, config.root) if directive.options["audio"] else None
@@ -122,7 +123,7 @@ def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: Di
             audio=str(audio.path) if audio else None, timeout=float(options["timeout"]),
             max_frames=options["max_frames"], inputs=tuple(inputs),
             fixed_size=directive.kind is not None or "size" in directive.key_lines or "width" in directive.key_lines,
-            script_params=tuple(sorted(options["params"].items())),
+            script_params=tuple(sorted(options["params"].items())), preset=preset,
         ))
     return AnimationPlan(directive, tuple(jobs))
 

@@ -96,4 +96,4 @@ def encode(job: RenderJob, staging: Path, frames: Iterator[np.ndarray], count: i
     spec = VideoSpec(width=job.width, height=job.height, fps=job.fps, frame_count=count, loop=job.loop,
                      poster_frame=poster_index(job.poster_frame, count), audio=Path(job.audio) if job.audio else None)
     paths = {fmt: staging / OUTPUT_NAMES[fmt] for fmt in job.formats}
-    return encode_all(list(job.formats), paths, spec, frames, palette_frames=palette)
+    return encode_all(list(job.formats), paths, spec, frames, palette_frames=palette, preset=job.preset)

@@ -150,7 +150,8 @@ def _encode(animation: mpl_animation.Animation, job: dict[str, Any], staging: Pa
                          audio=Path(job["audio"]) if job.get("audio") else None)
         samples = [store[i] for i in np.linspace(0, count - 1, min(8, count)).astype(int)]
         paths = {fmt: staging / outputs[fmt] for fmt in job["formats"]}
-        encode_all(list(job["formats"]), paths, spec, (store[i] for i in range(count)), palette_frames=samples)
+        encode_all(list(job["formats"]), paths, spec, (store[i] for i in range(count)), palette_frames=samples,
+                   preset=job.get("preset", "small"))
         del store
     return {"width": width + width % 2, "height": height + height % 2, "frames": count, "fps": job["fps"]}
 

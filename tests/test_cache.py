@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from conftest import REPO, run_cli
+from animation_checks import decode_video
 from test_animations import fence
 
 SMALL = "size: [2, 1.5]\ndpi: 40\nfps: 10\nalt: x"
@@ -201,3 +202,31 @@ def test_cache_info_prune_and_clear(site):
     assert "removed 0 entries" in run_cli("cache", "prune", "--older-than", "30", cwd=root).out
     assert "removed 2 entries" in run_cli("cache", "clear", cwd=root).out
     assert "entries: 0" in run_cli("cache", "info", cwd=root).out
+
+
+def test_each_preset_has_its_own_entries_and_prune_keeps_both(site):
+    root = two_posts(site)
+    assert counts(run_cli("build", cwd=root)) == (4, 0)
+    small = {p.name: p.read_bytes() for p in (root / "site/animations").glob("*.webm")}
+    fast_build = run_cli("build", "--preset", "fast", cwd=root)
+    assert counts(fast_build) == (4, 0)  # other encoder settings: other keys
+    fast = {p.name: p.read_bytes() for p in (root / "site/animations").glob("*.webm")}
+    assert len(fast) == len(small) == 4 and not set(fast) & set(small)  # two posts, light and dark
+    for name, data in fast.items():
+        video = decode_video(root / "site/animations" / name)
+        assert video.codec == "vp9" and len(video.frames) == 4
+    (root / "sitegen.toml").write_text('[render]\npreset = "fast"\n', encoding="utf-8")
+    assert counts(run_cli("build", cwd=root)) == (0, 4)
+    assert counts(run_cli("build", "--preset", "small", cwd=root)) == (0, 4)
+    assert "removed 0 entries" in run_cli("cache", "prune", cwd=root).out  # both presets' entries are current
+    assert "entries: 8" in run_cli("cache", "info", cwd=root).out
+
+
+def test_an_unknown_preset_is_an_error_with_its_line(site):
+    root = two_posts(site)
+    (root / "sitegen.toml").write_text('title = "x"\n\n[render]\npreset = "fats"\n', encoding="utf-8")
+    result = run_cli("build", cwd=root)
+    assert result.code == 1
+    assert "sitegen.toml:4" in result.err and "'render.preset' must be 'small' or 'fast'" in result.err
+    assert "did you mean 'fast'?" in result.err
+    assert run_cli("build", "--preset", "tiny", cwd=root).code == 2

@@ -353,3 +353,19 @@ def test_ssim_and_psnr():
     assert quality.psnr(frames, frames) == math.inf
     assert 0.3 < quality.mean_ssim(frames, noisy) < 0.95
     assert 20 < quality.psnr(frames, noisy) < 30
+
+
+def test_presets_differ_in_their_video_settings_only(tmp_path):
+    small, fast = (encoders.encoder_settings("webm", p) for p in ("small", "fast"))
+    assert small != fast and "realtime" in fast["video_options"] and "good" in small["video_options"]
+    assert encoders.encoder_settings("gif", "small") == encoders.encoder_settings("gif", "fast")
+    with pytest.raises(ValueError, match="did you mean 'fast'"):
+        encoders.profile_for("webm", "fats")
+    frames = [np.full((H, W, 3), 40 * i, np.uint8) for i in range(4)]
+    for preset in ("small", "fast"):
+        path = tmp_path / f"{preset}.webm"
+        with open_encoder("webm", path, VideoSpec(W, H, 10, 4), preset=preset) as sink:
+            for frame in frames:
+                sink.write(frame)
+        assert path.stat().st_size > 0
+    assert (tmp_path / "small.webm").read_bytes() != (tmp_path / "fast.webm").read_bytes()
