@@ -2,8 +2,10 @@
 
 - matplotlib's own path: the scene in a `FuncAnimation`, saved with `PillowWriter` (GIF) and with
   `FFMpegWriter(codec="libvpx-vp9")` (WebM);
-- sitegen's path: `sitegen.render.run_job` on the RenderJob a build would plan: palette samples, then
-  one pass of blitted frames streamed into the GIF and WebM encoders at once.
+- sitegen's path: what a build does with the RenderJob it plans (`sitegen.animate.render_jobs`, in
+  a pool of every core): palette samples, then blitted frames streamed into the GIF and WebM
+  encoders at once; an animation longer than SEGMENT_FRAMES frames is drawn and encoded in parts by
+  several workers and joined. Run with the default "small" preset and again with "fast".
 
 Both are timed from the data to the files (drawing the scene included), `repeat` times, interleaved.
 Every output is then decoded and compared with the exact pixels (`render_full` of the same scene).
@@ -22,10 +24,11 @@ from reference_animations import Reference, draw_scene, light_style, render_job,
 from sitegen import quality
 from sitegen.encoders import VideoSpec, open_encoder, probe_ffmpeg
 from sitegen.frames import render_frames, render_full
-from sitegen.render import PALETTE_SAMPLES, run_job
+from sitegen.animate import default_workers, render_jobs
+from sitegen.render import PALETTE_SAMPLES
 from stopwatch import Timing, median_timing, timed
 
-OUTPUTS = ("pillow_gif", "ffmpeg_webm", "sitegen_gif", "sitegen_webm")
+OUTPUTS = ("pillow_gif", "ffmpeg_webm", "sitegen_gif", "sitegen_webm", "fast_webm")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,17 +66,27 @@ class ReferenceResult:
     height: int
     fps: float
     matplotlib: Timing  # medians: GIF save + WebM save
-    sitegen: Timing  # medians: one run_job making both
+    sitegen: Timing  # medians: sitegen making both, "small" preset (the default)
+    fast: Timing  # medians: the same with the "fast" preset
     matplotlib_gif: Timing  # medians of each save alone
     matplotlib_webm: Timing
     matplotlib_runs: tuple[MatplotlibRun, ...]
     sitegen_runs: tuple[Timing, ...]
+    fast_runs: tuple[Timing, ...]
     outputs: dict[str, OutputQuality]  # by OUTPUTS name
     breakdown: Breakdown | None
 
     @property
     def speedup(self) -> float:
         return self.matplotlib.wall / self.sitegen.wall
+
+    @property
+    def fast_speedup(self) -> float:
+        return self.matplotlib.wall / self.fast.wall
+
+    @property
+    def fast_webm_ratio(self) -> float:
+        return self.outputs["fast_webm"].bytes / self.outputs["ffmpeg_webm"].bytes
 
     @property
     def gif_ratio(self) -> float:
@@ -111,9 +124,17 @@ def timed_matplotlib_path(reference: Reference, gif: Path, webm: Path) -> Matplo
     return MatplotlibRun(total, gif_time, webm_time)
 
 
-def sitegen_path(reference: Reference, data_file: Path, staging: Path) -> dict[str, Path]:
-    """What a build does for this animation: run_job, both formats in one pass."""
-    outcome = run_job(render_job(reference, data_file), str(staging))
+class _Silent:
+    def begin(self, jobs: int) -> None: ...
+    def frames(self, key: str, label: str, done: int, total: int) -> None: ...
+    def finished(self, label: str, seconds: float, failed: bool) -> None: ...
+    def close(self) -> None: ...
+
+
+def sitegen_path(reference: Reference, data_file: Path, staging: Path, preset: str = "small") -> dict[str, Path]:
+    """What a build does for this animation: its render tasks in a pool of every core."""
+    job = render_job(reference, data_file, preset=preset)
+    [(_, _, outcome)] = render_jobs([job], {job.key: staging}, default_workers(), _Silent())
     if outcome.problem is not None:
         raise RuntimeError(f"sitegen failed to render {reference.name}: {outcome.problem}")
     return {fmt: staging / name for fmt, name in outcome.files.items()}
@@ -128,19 +149,22 @@ def compare(reference: Reference, repeat: int, folder: Path, breakdown: bool = T
     data_file = save_data(reference, folder)
     mpl_files = {"pillow_gif": folder / f"{reference.name}-pillow.gif",
                  "ffmpeg_webm": folder / f"{reference.name}-ffmpeg.webm"}
-    staging = folder / f"{reference.name}-sitegen"
+    staging, fast_staging = folder / f"{reference.name}-sitegen", folder / f"{reference.name}-fast"
     staging.mkdir(exist_ok=True)
-    mpl_runs, ours_runs = [], []
+    fast_staging.mkdir(exist_ok=True)
+    mpl_runs, ours_runs, fast_runs = [], [], []
     for _ in range(repeat):
         mpl_runs.append(timed_matplotlib_path(reference, mpl_files["pillow_gif"], mpl_files["ffmpeg_webm"]))
         timing, ours = timed(lambda: sitegen_path(reference, data_file, staging))
         ours_runs.append(timing)
-    files = {**mpl_files, "sitegen_gif": ours["gif"], "sitegen_webm": ours["webm"]}
+        timing, fast = timed(lambda: sitegen_path(reference, data_file, fast_staging, "fast"))
+        fast_runs.append(timing)
+    files = {**mpl_files, "sitegen_gif": ours["gif"], "sitegen_webm": ours["webm"], "fast_webm": fast["webm"]}
     return ReferenceResult(
         reference.name, reference.frame_count, reference.width, reference.height, reference.fps,
-        median_timing([run.total for run in mpl_runs]), median_timing(ours_runs),
+        median_timing([run.total for run in mpl_runs]), median_timing(ours_runs), median_timing(fast_runs),
         median_timing([run.gif for run in mpl_runs]), median_timing([run.webm for run in mpl_runs]),
-        tuple(mpl_runs), tuple(ours_runs),
+        tuple(mpl_runs), tuple(ours_runs), tuple(fast_runs),
         output_quality(reference, files), sitegen_breakdown(reference, folder) if breakdown else None)
 
 
@@ -157,6 +181,7 @@ def output_quality(reference: Reference, files: dict[str, Path]) -> dict[str, Ou
         "sitegen_gif": lambda path: gif_frames(path, len(exact), reference.fps),
         "ffmpeg_webm": lambda path: video_frames(path, reference),
         "sitegen_webm": lambda path: video_frames(path, reference),
+        "fast_webm": lambda path: video_frames(path, reference),
     }
     found = {}
     for name in OUTPUTS:
@@ -196,9 +221,10 @@ def _encode_one(fmt: str, path: Path, spec: VideoSpec, frames: list[np.ndarray],
             sink.write(frame)
 
 
-def total_speedup(results: list[ReferenceResult]) -> tuple[float, float]:
+def total_speedup(results: list[ReferenceResult], preset: str = "small") -> tuple[float, float]:
     """matplotlib / sitegen over all references together: (by wall time, by CPU time)."""
-    wall = sum(r.matplotlib.wall for r in results) / sum(r.sitegen.wall for r in results)
-    cpu = sum(r.matplotlib.cpu for r in results) / sum(r.sitegen.cpu for r in results)
+    ours = [r.sitegen if preset == "small" else r.fast for r in results]
+    wall = sum(r.matplotlib.wall for r in results) / sum(t.wall for t in ours)
+    cpu = sum(r.matplotlib.cpu for r in results) / sum(t.cpu for t in ours)
     return wall, cpu
 

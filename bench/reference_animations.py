@@ -177,10 +177,11 @@ def save_data(reference: Reference, folder: Path) -> Path:
     return path
 
 
-def render_job(reference: Reference, data_file: Path, formats: tuple[str, ...] = ("webm", "gif")) -> RenderJob:
+def render_job(reference: Reference, data_file: Path, formats: tuple[str, ...] = ("webm", "gif"),
+               preset: str = "small") -> RenderJob:
     """The RenderJob a build plans for this animation (light variant), reading `data_file`."""
     return RenderJob(
-        key=f"bench-{reference.name}", post=f"bench/{reference.name}.md", line=1, variant="light",
+        key=f"bench-{reference.name}-{preset}", preset=preset, post=f"bench/{reference.name}.md", line=1, variant="light",
         kind=reference.kind, script=None, data=(("", str(data_file), None, data_file.name),),
         params=tuple(sorted(reference.params.items())), style=tuple(sorted(light_style().items())),
         width=reference.width, height=reference.height, dpi=reference.dpi, fps=reference.fps,

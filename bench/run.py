@@ -4,7 +4,8 @@
 
 Sections (--only takes a section, or one reference animation's name):
   references   heatmap, traces and scatter (sitegen's own kinds) made by matplotlib's FuncAnimation.save
-               (PillowWriter GIF + FFMpegWriter VP9) and by sitegen's run_job (GIF + WebM in one pass):
+               (PillowWriter GIF + FFMpegWriter VP9) and by sitegen as a build renders it (GIF + WebM in one pass,
+               long animations in parts on every core), with the "small" and the "fast" preset:
                time, bytes, SSIM/PSNR of all four files against the exact frames;
   site         a generated site of 100 animated posts: cold build, no-op rebuild, one data file changed;
   plain-posts  1,000 plain posts: pages per second (bench/plain_posts.py);
@@ -131,7 +132,8 @@ def environment() -> dict[str, Any]:
     return {"date": datetime.datetime.now().isoformat(timespec="seconds"), "python": platform.python_version(),
             "platform": platform.platform(), "cores": _cores(), "matplotlib": matplotlib.__version__,
             "numpy": numpy.__version__, "pillow": PIL.__version__, **encoder_versions(), "git": _git_state(),
-            "webm_settings": encoder_settings("webm"), "gif_settings": encoder_settings("gif")}
+            "webm_settings": encoder_settings("webm"), "gif_settings": encoder_settings("gif"),
+            "webm_fast_settings": encoder_settings("webm", "fast")}
 
 
 def _cores() -> int:
@@ -151,7 +153,9 @@ def header(env: dict[str, Any], loads: tuple[float, float], quick: bool) -> str:
     return (f"sitegen benchmark{' (QUICK smoke run: smaller sizes)' if quick else ''} — {env['date']}, "
             f"git {env['git']}\n{env['cores']} cores, 1-min load average {loads[0]:.1f} at start, {loads[1]:.1f} "
             f"at end; Python {env['python']}, matplotlib {env['matplotlib']}, numpy {env['numpy']}, "
-            f"Pillow {env['pillow']}, ffmpeg {env['ffmpeg']}\nsitegen VP9: {' '.join(env['webm_settings']['video_options'])}; "
+            f"Pillow {env['pillow']}, ffmpeg {env['ffmpeg']}\nsitegen VP9: {' '.join(env['webm_settings']['video_options'])} "
+            f"(fast: {' '.join(env['webm_fast_settings']['video_options'])}); segments of "
+            f"{env['webm_settings']['segment_frames']} frames; "
             f"GIF: {', '.join(f'{k} {v}' for k, v in env['gif_settings'].items())}")
 
 

@@ -14,7 +14,8 @@ from sitegen.hashing import DigestMemo
 from sitegen.model import Download, OutputFile, VariantFiles
 from sitegen.plan import AnimationPlan, RenderJob
 from sitegen.progress import FrameListener, LineProgress, Progress, set_sink
-from sitegen.render import RenderOutcome, run_job
+from sitegen.render import RenderOutcome
+from sitegen.segments import Task, join, run_task, tasks_for
 
 log = logging.getLogger(__name__)
 SUFFIXES = {"webm": ".webm", "gif": ".gif", "poster": ".png", "mp4": ".mp4"}
@@ -89,34 +90,48 @@ def render_animations(plans: list[AnimationPlan], cache: RenderCache, memo: Dige
 
 def _run(jobs: list[RenderJob], cache: RenderCache, workers: int,
          progress: Progress) -> list[tuple[RenderJob, Path, RenderOutcome]]:
-    jobs = sorted(jobs, key=lambda j: -(j.frames or 100) * j.width * j.height)  # longest first
     stagings = {job.key: cache.staging() for job in jobs}
-    results = []
-    if not jobs:
+    return render_jobs(jobs, stagings, workers, progress)
+
+
+def render_jobs(jobs: list[RenderJob], stagings: dict[str, Path], workers: int,
+                progress: Progress) -> list[tuple[RenderJob, Path, RenderOutcome]]:
+    """Render every job into its staging folder: its tasks (the whole job, or the parts of a long one)
+    in a pool of `workers` processes, longest first; a job is finished when its last part is."""
+    tasks = sorted((t for job in jobs for t in tasks_for(job)), key=lambda t: -t.cost)
+    results: list[tuple[RenderJob, Path, RenderOutcome]] = []
+    if not tasks:
         return results
     from sitegen.build import pool_context
+
+    waiting = {job.key: sum(t.job.key == job.key for t in tasks) for job in jobs}
+    done: dict[str, list[tuple[Task, RenderOutcome]]] = {job.key: [] for job in jobs}
+
+    def finished(task: Task, outcome: RenderOutcome) -> None:
+        job = task.job
+        done[job.key].append((task, outcome))
+        waiting[job.key] -= 1
+        if waiting[job.key] == 0:
+            outcome = join(job, stagings[job.key], done.pop(job.key))
+            progress.finished(job.label, outcome.seconds, outcome.problem is not None)
+            results.append((job, stagings[job.key], outcome))
 
     context = pool_context()
     channel = context.Queue()
     with FrameListener(progress, channel):
-        if workers <= 1 or len(jobs) <= 1:
+        if workers <= 1 or len(tasks) <= 1:
             set_sink(channel)
             try:
-                for job in jobs:
-                    outcome = run_job(job, str(stagings[job.key]))
-                    progress.finished(job.label, outcome.seconds, outcome.problem is not None)
-                    results.append((job, stagings[job.key], outcome))
+                for task in tasks:
+                    finished(task, run_task(task, str(stagings[task.job.key])))
             finally:
                 set_sink(None)
             return results
-        with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context, initializer=set_sink,
+        with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context, initializer=set_sink,
                                  initargs=(channel,)) as pool:
-            futures = {pool.submit(run_job, job, str(stagings[job.key])): job for job in jobs}
+            futures = {pool.submit(run_task, task, str(stagings[task.job.key])): task for task in tasks}
             for future in as_completed(futures):
-                job = futures[future]
-                outcome = future.result()
-                progress.finished(job.label, outcome.seconds, outcome.problem is not None)
-                results.append((job, stagings[job.key], outcome))
+                finished(futures[future], future.result())
     return results
 
 

@@ -63,22 +63,23 @@ class BarProgress:
             self._overall = self._tqdm(total=jobs, desc="animations", unit="anim", position=0, leave=True)
 
     def frames(self, key: str, label: str, done: int, total: int) -> None:
-        bar = self._bars.get(key)
-        if bar is None:
-            bar = self._tqdm(total=total, desc=_short(label), unit="frame", position=len(self._bars) + 1, leave=False)
-            self._bars[key] = bar
-        bar.update(done - bar.n)
+        found = self._bars.get(key)
+        if found is None:
+            found = self._tqdm(total=total, desc=_short(label), unit="frame", position=len(self._bars) + 1,
+                               leave=False), label
+            self._bars[key] = found
+        found[0].update(done - found[0].n)
 
     def finished(self, label: str, seconds: float, failed: bool) -> None:
-        for key, bar in list(self._bars.items()):
-            if bar.desc == _short(label):
+        for key, (bar, owner) in list(self._bars.items()):
+            if owner == label or owner.startswith(label + " · "):  # the animation, or one of its parts
                 bar.close()
                 del self._bars[key]
         if self._overall is not None:
             self._overall.update(1)
 
     def close(self) -> None:
-        for bar in self._bars.values():
+        for bar, _ in self._bars.values():
             bar.close()
         if self._overall is not None:
             self._overall.close()

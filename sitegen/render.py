@@ -54,6 +54,13 @@ class RenderProblem(Exception):
 
 
 def _render_kind(job: RenderJob, staging: Path) -> dict[str, Any]:
+    return render_kind_part(job, staging, {fmt: OUTPUT_NAMES[fmt] for fmt in job.formats}, None, job.key, job.label)
+
+
+def render_kind_part(job: RenderJob, staging: Path, names: dict[str, str], frames: tuple[int, int] | None,
+                     progress_key: str, label: str) -> dict[str, Any]:
+    """Draw a built-in kind's frames by blitting and encode them into `names` (format -> file name in
+    `staging`): every frame, or only output frames [start, stop) when `frames` is given."""
     import matplotlib
 
     from sitegen.datafiles import DataRef, load
@@ -68,13 +75,18 @@ def _render_kind(job: RenderJob, staging: Path) -> dict[str, Any]:
         scene = kind.draw(figure, data, params)
         count = job.frames or scene.frame_count
         indices = frame_indices(scene.frame_count, count)
-        samples = [indices[i] for i in np.linspace(0, len(indices) - 1, min(PALETTE_SAMPLES, len(indices))).astype(int)]
-        palette = list(render_frames(scene, samples)) if "gif" in job.formats else []
-        encode(job, staging, counted(job, render_frames(scene, indices), len(indices)), len(indices), palette)
-    return {"width": job.width, "height": job.height, "frames": len(indices), "fps": job.fps}
+        palette = []
+        if "gif" in names:
+            samples = [indices[i] for i in np.linspace(0, len(indices) - 1, min(PALETTE_SAMPLES, len(indices))).astype(int)]
+            palette = list(render_frames(scene, samples))
+        start, stop = frames or (0, count)
+        chosen = indices[start:stop]
+        drawn = counted(progress_key, label, render_frames(scene, chosen), len(chosen))
+        encode(job, staging, names, drawn, len(chosen), palette)
+    return {"width": job.width, "height": job.height, "frames": len(chosen), "fps": job.fps}
 
 
-def counted(job: RenderJob, frames: Iterator[np.ndarray], total: int) -> Iterator[np.ndarray]:
+def counted(key: str, label: str, frames: Iterator[np.ndarray], total: int) -> Iterator[np.ndarray]:
     """Pass frames through, telling the progress display every few frames."""
     from sitegen.progress import report_frames
 
@@ -82,18 +94,19 @@ def counted(job: RenderJob, frames: Iterator[np.ndarray], total: int) -> Iterato
     for done, frame in enumerate(frames, start=1):
         yield frame
         if done % every == 0 or done == total:
-            report_frames(job.key, job.label, done, total)
+            report_frames(key, label, done, total)
 
 
 def poster_index(wanted: int | None, count: int) -> int:
     return count // 2 if wanted is None else min(wanted, count - 1)
 
 
-def encode(job: RenderJob, staging: Path, frames: Iterator[np.ndarray], count: int,
+def encode(job: RenderJob, staging: Path, names: dict[str, str], frames: Iterator[np.ndarray], count: int,
            palette: list[np.ndarray]) -> dict[str, int]:
+    """Encode `count` frames into each format of `names` (format -> file name in `staging`)."""
     from sitegen.encoders import VideoSpec, encode_all
 
     spec = VideoSpec(width=job.width, height=job.height, fps=job.fps, frame_count=count, loop=job.loop,
                      poster_frame=poster_index(job.poster_frame, count), audio=Path(job.audio) if job.audio else None)
-    paths = {fmt: staging / OUTPUT_NAMES[fmt] for fmt in job.formats}
-    return encode_all(list(job.formats), paths, spec, frames, palette_frames=palette, preset=job.preset)
+    paths = {fmt: staging / name for fmt, name in names.items()}
+    return encode_all(list(names), paths, spec, frames, palette_frames=palette, preset=job.preset)
