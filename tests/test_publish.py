@@ -15,6 +15,8 @@ import pytest
 import yaml
 
 from conftest import REPO, post, run_cli, write
+from test_animations import fence
+from test_cache import counts, wave
 
 
 def git(*args: str, cwd: Path) -> str:
@@ -198,7 +200,8 @@ class Server:
             line = self.proc.stdout.readline()
         match = re.search(r"(http://[\d.]+:\d+)(/\S*)", line)
         assert match, line + self.proc.stderr.read() if self.proc.poll() is not None else line
-        self.origin, self.base = match.group(1), match.group(2)
+        self.origin, self.base = match.group(1), match.group(2).rstrip(".")
+        self.line = line
 
     def get(self, path: str) -> tuple[int, str]:
         try:
@@ -260,3 +263,18 @@ def test_serve_rebuilds_on_edit_signals_reload_and_shows_build_errors(site):
         assert "The last build failed" not in server.get("/posts/a/")[1]
     finally:
         assert server.stop() == 0
+
+
+def test_serve_renders_with_the_fast_preset_and_build_with_the_small_one(site):
+    body = fence("kind: heatmap\ndata: data/a.npy\nsize: [2, 1.5]\ndpi: 40\nfps: 10\nalt: x")
+    root = site({"content/posts/2024-01-01-a.md": "---\ntitle: A\n---\n" + body})
+    wave(root / "data/a.npy")
+    server = Server(root)
+    try:
+        assert "fast preset" in server.line
+        status, html = server.get("/posts/a/")
+        assert status == 200 and ".webm" in html
+    finally:
+        assert server.stop() == 0
+    assert counts(run_cli("build", "--preset", "fast", cwd=root)) == (0, 2)  # what serve rendered
+    assert counts(run_cli("build", cwd=root)) == (2, 0)  # the files to publish: the small preset
