@@ -24,6 +24,7 @@ class RenderOutcome:
     problem: str | None = None  # what went wrong, for the author
     hint: str = ""
     seconds: float = 0.0
+    started: float = 0.0  # time.time() when the work began (parts of one animation run in several processes)
 
 
 def run_job(job: RenderJob, staging: str) -> RenderOutcome:

@@ -73,21 +73,24 @@ def run_task(task: Task, staging: str) -> RenderOutcome:
     """Render a task into `staging` (in a worker process); never raises for the author's mistakes."""
     if task.whole:
         return run_job(task.job, staging)
-    start = time.perf_counter()
+    start, started = time.perf_counter(), time.time()
     try:
         names = {fmt: part_name(task, fmt) for fmt in task.formats}
         meta = render_kind_part(task.job, Path(staging), names, task.frames, f"{task.job.key}/{task.part}", task.label)
     except RenderProblem as exc:
-        return RenderOutcome(task.job.key, problem=str(exc), hint=exc.hint, seconds=time.perf_counter() - start)
+        return RenderOutcome(task.job.key, problem=str(exc), hint=exc.hint, seconds=time.perf_counter() - start,
+                             started=started)
     except Exception as exc:  # an internal failure: keep the traceback for the report
         return RenderOutcome(task.job.key, problem=f"rendering failed: {exc!r}\n{traceback.format_exc()}",
-                             seconds=time.perf_counter() - start)
-    return RenderOutcome(task.job.key, names, meta, seconds=time.perf_counter() - start)
+                             seconds=time.perf_counter() - start, started=started)
+    return RenderOutcome(task.job.key, names, meta, seconds=time.perf_counter() - start, started=started)
 
 
 def join(job: RenderJob, staging: Path, done: list[tuple[Task, RenderOutcome]]) -> RenderOutcome:
-    """The job's outcome from its parts' outcomes: the video parts joined into one file per format."""
-    seconds = sum(outcome.seconds for _, outcome in done)
+    """The job's outcome from its parts' outcomes: the video parts joined into one file per format.
+    Its time runs from the first part's start to the last part's end."""
+    outcomes = [outcome for _, outcome in done]
+    seconds = max(o.started + o.seconds for o in outcomes) - min(o.started for o in outcomes)
     failed = next((outcome for _, outcome in done if outcome.problem is not None), None)
     if failed is not None:
         return RenderOutcome(job.key, problem=failed.problem, hint=failed.hint, seconds=seconds)
