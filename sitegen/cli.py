@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
     serve_cmd.add_argument("--base-url", metavar="URL", help="serve under this path (default: base_url in sitegen.toml)")
     serve_cmd.add_argument("--drafts", action="store_true", help="include drafts")
-    _render_options(serve_cmd)
+    _render_options(serve_cmd, commands.SERVE_PRESET)
     serve_cmd.set_defaults(run=commands.run_serve)
 
     deploy_cmd = subcommands.add_parser("deploy", parents=[common], help="publish site/ to the gh-pages branch",
@@ -122,16 +122,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _render_options(command: argparse.ArgumentParser) -> None:
+def _render_options(command: argparse.ArgumentParser, preset_default: str = "[render] preset in sitegen.toml, else small") -> None:
     command.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                          help="render animations in N processes (default: every core)")
     command.add_argument("--cache-dir", type=Path, metavar="DIR",
                          help="the render cache (default: .sitegen-cache, or $SITEGEN_CACHE_DIR)")
-    serving = command.prog.endswith("serve")
     command.add_argument("--preset", choices=PRESETS, default=None,
                          help="encoder preset: 'small' files for publishing, or 'fast' to render several times "
-                         "faster with larger files (default: " + ("fast" if serving else "[render] preset in sitegen.toml, "
-                                                                   "else small") + ")")
+                         f"faster with larger files (default: {preset_default})")
 
 
 def _configure_logging(level: int) -> None:
