@@ -46,6 +46,7 @@ class ThemeOptions:
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
     preset: str = "small"  # "small": files for publishing; "fast": renders several times faster, larger files
+    script_memory: str = "4 GiB"  # the most memory an author's script may use (a directive's 'memory:' overrides)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,16 @@ def _preset(value: Any) -> str | None:
     return f"must be {' or '.join(repr(p) for p in PRESETS)}" + (f"; {hint}" if hint.startswith("did") else "")
 
 
+def _memory(value: Any) -> str | None:
+    from sitegen.sizes import parse_bytes
+
+    try:
+        parse_bytes(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def _permalink(value: Any) -> str | None:
     return None if "{slug}" in value else "must contain '{slug}' (e.g. 'posts/{slug}/')"
 
@@ -139,7 +150,7 @@ _THEME: dict[str, tuple[type, Check | None]] = {
     "background": (str, _colour), "background_dark": (str, _colour), "text": (str, _colour), "text_dark": (str, _colour),
     "code_style_light": (str, None), "code_style_dark": (str, None),
 }
-_RENDER: dict[str, tuple[type, Check | None]] = {"preset": (str, _preset)}
+_RENDER: dict[str, tuple[type, Check | None]] = {"preset": (str, _preset), "script_memory": (str, _memory)}
 _TABLES = {"author": _AUTHOR, "theme": _THEME, "render": _RENDER}
 
 

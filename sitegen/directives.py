@@ -27,6 +27,16 @@ class Option:
     check: Callable[[Any], str | None] | None = None
 
 
+def memory_problem(value: Any) -> str | None:
+    from sitegen.sizes import parse_bytes
+
+    try:
+        parse_bytes(value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def _positive(value: Any) -> str | None:
     return None if value > 0 else "must be greater than 0"
 
@@ -74,6 +84,9 @@ COMMON: dict[str, Option] = {
     "timeout": Option(_NUMBER, 120, "seconds a script may run", _positive),
     "max_frames": Option((int,), 2000, "the most frames a script animation may have", _positive),
     "params": Option((dict,), {}, "parameters passed to a script's make_animation(data, params)"),
+    "animation": Option((str,), None, "which of a script's Animations to render: its variable name (default: the last made)"),
+    "memory": Option((str, int), None, "the most memory a script may use, e.g. '2 GiB' (default: [render] script_memory)",
+                     lambda v: memory_problem(v)),
 }
 
 
