@@ -4,12 +4,17 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
 from sitegen import __version__
 from sitegen.slugs import slugify
+
+# The name on the package index (pyproject's [project] name). "sitegen" there is an unrelated project;
+# the import package and the command are still called sitegen.
+DISTRIBUTION = "sitegen-portfolio"
 
 
 class StarterError(Exception):
@@ -34,7 +39,7 @@ def init_site(root: Path, title: str, force: bool = False) -> Created:
         f"content/posts/{today:%Y-%m-%d}-a-travelling-wave.md": _FIRST_POST.format(date=f"{today:%Y-%m-%d}"),
         "content/pages/about.md": _ABOUT,
         ".gitignore": _GITIGNORE,
-        ".github/workflows/pages.yml": WORKFLOW.replace("@VERSION@", __version__),
+        ".github/workflows/pages.yml": workflow(),
         "data/README.md": _DATA_README,
     }
     written = []
@@ -45,6 +50,19 @@ def init_site(root: Path, title: str, force: bool = False) -> Created:
         written.append(path)
     written.append(_wave_data(root / "data" / "wave.npz"))
     return Created(root, tuple(written))
+
+
+def workflow() -> str:
+    """The GitHub Actions workflow, installing this very version of sitegen from the package index."""
+    return WORKFLOW.replace("@DISTRIBUTION@", DISTRIBUTION).replace("@VERSION@", installed_version())
+
+
+def installed_version() -> str:
+    """The version of the installed distribution (what `pip install` would need to get this code)."""
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:  # run from a source folder that was never installed
+        return __version__
 
 
 def new_post(root: Path, title: str, content_dir: str = "content", today: dt.date | None = None) -> Path:
@@ -155,6 +173,7 @@ the site unless an animation says `download: true`.
 '''
 
 # The GitHub Actions workflow: build with the base path GitHub Pages reports, cache renders, deploy.
+# Every action is pinned to the commit its release tag named (a tag can be moved, a commit cannot).
 WORKFLOW = '''
 name: Publish to GitHub Pages
 
@@ -163,10 +182,8 @@ on:
     branches: [main]
   workflow_dispatch:
 
-permissions:
-  contents: read
-  pages: write
-  id-token: write
+# Nothing for the workflow as a whole: each job asks for what it needs.
+permissions: {}
 
 # One deployment at a time; a deployment in progress is never cancelled.
 concurrency:
@@ -174,22 +191,28 @@ concurrency:
   cancel-in-progress: false
 
 env:
-  SITEGEN: "sitegen==@VERSION@"   # or a git URL of the sitegen version you use
+  # The sitegen that wrote this file. To use another version, change it here; to install from git:
+  # SITEGEN: "@DISTRIBUTION@ @ git+https://github.com/OWNER/REPOSITORY@COMMIT"
+  SITEGEN: "@DISTRIBUTION@==@VERSION@"
 
 jobs:
   build:
     runs-on: ubuntu-latest
+    permissions:
+      contents: read
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
+      - uses: actions/checkout@34e114876b0b11c390a56381ad16ebd13914f8d5 # v4.3.1
+        with:
+          persist-credentials: false
+      - uses: actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065 # v5.6.0
         with:
           python-version: "3.12"
       - name: Install sitegen
         run: python -m pip install "$SITEGEN"
       - id: pages
-        uses: actions/configure-pages@v5
+        uses: actions/configure-pages@983d7736d9b0ae728b81ab479565c72886d7745b # v5.0.0
       - name: Restore the render cache
-        uses: actions/cache@v4
+        uses: actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830 # v4.3.0
         with:
           path: .sitegen-cache
           key: sitegen-${{ env.SITEGEN }}-${{ hashFiles('content/**', 'data/**', 'scripts/**', 'templates/**', 'sitegen.toml') }}
@@ -197,17 +220,20 @@ jobs:
             sitegen-${{ env.SITEGEN }}-
       - name: Build
         run: sitegen build --base-url "${{ steps.pages.outputs.base_path }}/"
-      - uses: actions/upload-pages-artifact@v3
+      - uses: actions/upload-pages-artifact@56afc609e74202658d3ffba0e8f6dda462b719fa # v3.0.1
         with:
           path: site
 
   deploy:
     needs: build
     runs-on: ubuntu-latest
+    permissions:
+      pages: write
+      id-token: write
     environment:
       name: github-pages
       url: ${{ steps.deployment.outputs.page_url }}
     steps:
       - id: deployment
-        uses: actions/deploy-pages@v4
+        uses: actions/deploy-pages@d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e # v4.0.5
 '''

@@ -50,13 +50,18 @@ def test_init_refuses_to_overwrite_a_site(tmp_path):
     assert run_cli("init", "--force", cwd=tmp_path).code == 0
 
 
+DISTRIBUTION = "sitegen-portfolio"  # the name on the package index; "sitegen" there is someone else's
+
+
 def test_the_generated_workflow_is_valid_and_least_privileged(tmp_path):
     run_cli("init", cwd=tmp_path)
     text = (tmp_path / ".github/workflows/pages.yml").read_text()
     workflow = yaml.safe_load(text)
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
     assert "pull_request_target" not in triggers and "push" in triggers
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow.get("permissions") == {}  # nothing for the workflow as a whole; each job asks for its own
+    assert workflow["jobs"]["build"]["permissions"] == {"contents": "read"}
+    assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert workflow["concurrency"]["cancel-in-progress"] is False
     steps = workflow["jobs"]["build"]["steps"]
     uses = [s.get("uses", "") for s in steps]
@@ -73,6 +78,24 @@ def test_the_generated_workflow_is_valid_and_least_privileged(tmp_path):
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build"
     assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in deploy["steps"])
+
+
+def test_the_generated_workflow_pins_every_action_and_installs_this_version(tmp_path):
+    from importlib.metadata import version
+
+    run_cli("init", cwd=tmp_path)
+    text = (tmp_path / ".github/workflows/pages.yml").read_text()
+    workflow = yaml.safe_load(text)
+    lines = [line for line in text.splitlines() if re.match(r"\s*(- )?uses:", line)]
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    assert len(lines) == len([s for s in steps if "uses" in s]) == 6
+    for line in lines:  # a tag can be moved; a commit cannot
+        assert re.fullmatch(r"\s*(- )?uses: actions/[a-z-]+@[0-9a-f]{40} # v\d+(\.\d+)*", line), line
+    installed = f"{DISTRIBUTION}=={version(DISTRIBUTION)}"
+    assert workflow["env"]["SITEGEN"] == installed
+    install = next(s for s in workflow["jobs"]["build"]["steps"] if s.get("name") == "Install sitegen")
+    assert install["run"] == 'python -m pip install "$SITEGEN"'
+    assert re.search(r"#.*SITEGEN.*git\+https://", text)  # the documented override: install from git instead
 
 
 def test_new_makes_a_dated_post_and_refuses_to_overwrite(tmp_path):
