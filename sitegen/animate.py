@@ -67,6 +67,7 @@ def render_animations(plans: list[AnimationPlan], cache: RenderCache, memo: Dige
         progress.close()
     scratch: list[Path] = []
     seconds: list[tuple[str, float]] = []
+    rekeyed: dict[str, str] = {}
     for job, staging, outcome in outcomes:
         seconds.append((job.label, outcome.seconds))
         if outcome.problem is not None:
@@ -75,6 +76,11 @@ def render_animations(plans: list[AnimationPlan], cache: RenderCache, memo: Dige
                 problems.append(found)
             cache.discard_staging(staging)
             continue
+        for note in outcome.meta.get("notes", ()):
+            log.info("%s: %s", job.label, note)
+        if job.script is not None:
+            job = _with_reads(job, outcome.meta.get("reads", ()), cache, memo)
+            rekeyed[job.base_key] = job.key
         if _inputs_changed(job, memo):
             problems.append(warning(job.post, job.line, "an input file changed while this animation was rendering; "
                                     "the result is used for this build but not cached"))
@@ -82,10 +88,47 @@ def render_animations(plans: list[AnimationPlan], cache: RenderCache, memo: Dige
             scratch.append(staging)
         else:
             entries[job.key] = cache.put(job.key, staging, outcome.files, outcome.meta)
+    problems += _replayed_warnings(plans, entries, rekeyed)
     stats = RenderStats(rendered=len(outcomes) - sum(o.problem is not None for _, _, o in outcomes), cached=cached,
                         failed=sum(o.problem is not None for _, _, o in outcomes),
                         slowest=tuple(sorted(seconds, key=lambda s: -s[1])[:5]))
-    return _assemble(plans, entries, stats, scratch), problems
+    return _assemble(plans, entries, stats, scratch, rekeyed), problems
+
+
+def _with_reads(job: RenderJob, reads: object, cache: RenderCache, memo: DigestMemo) -> RenderJob:
+    """The job under its final key, now that the files its script read are known; those are recorded
+    for the next build's plan (which then knows the key before rendering)."""
+    from dataclasses import replace
+
+    from sitegen.plan import script_key
+
+    found = tuple(r for r in reads if isinstance(r, str)) if isinstance(reads, list) else ()
+    cache.record_reads(job.base_key, found)
+    key, extra = script_key(job.base_key, found, Path(job.site_root), memo)
+    known = {path for path, _ in job.inputs}
+    return replace(job, key=key, reads_known=True, inputs=job.inputs + tuple(i for i in extra if i[0] not in known))
+
+
+def _replayed_warnings(plans: list[AnimationPlan], entries: dict[str, CacheEntry],
+                       rekeyed: dict[str, str]) -> list[Diagnostic]:
+    """What rendering found worth a warning (a still, an Animation chosen among several), kept in the
+    entry and said again at every build, as a compiler's warnings are when its output is cached."""
+    found: list[Diagnostic] = []
+    for job in (j for p in plans for j in p.jobs):
+        entry = entries.get(rekeyed.get(job.base_key, job.key) if job.script else job.key)
+        if entry is None:
+            continue
+        texts = list(entry.meta.get("warnings", ()))
+        frames = int(entry.meta.get("frames", 0) or 0)
+        if entry.meta.get("moving") is False and frames > 1:
+            texts.append(f"all {frames} frames are identical: the animation does not move")
+        for text in texts:
+            hint = ("if the script animates with blit=True, its update function must return the artists it "
+                    "changes" if "identical" in text and job.script else "")
+            diagnostic = warning(job.post, job.line, str(text), hint)
+            if diagnostic not in found:
+                found.append(diagnostic)
+    return found
 
 
 def _run(jobs: list[RenderJob], cache: RenderCache, workers: int,
@@ -146,22 +189,23 @@ def _inputs_changed(job: RenderJob, memo: DigestMemo) -> bool:
 
 
 def _assemble(plans: list[AnimationPlan], entries: dict[str, CacheEntry], stats: RenderStats,
-              scratch: list[Path]) -> Animations:
+              scratch: list[Path], rekeyed: dict[str, str]) -> Animations:
     variants: dict[tuple[str, int], tuple[VariantFiles, ...]] = {}
     outputs: dict[str, OutputFile] = {}
     for plan in plans:
         found = []
         for job in plan.jobs:
-            entry = entries.get(job.key)
+            key = rekeyed.get(job.base_key, job.key) if job.script else job.key
+            entry = entries.get(key)
             if entry is None:
                 break
             urls = {}
             for fmt, name in entry.files.items():
-                rel = site_name(job.key, fmt)
+                rel = site_name(key, fmt)
                 outputs[rel] = OutputFile(rel=rel, copy_from=entry.folder / name, link=True)
                 urls[fmt] = "/" + rel
             meta = entry.meta
-            found.append(VariantFiles(job.variant, job.key, urls, int(meta.get("width", job.width)),
+            found.append(VariantFiles(job.variant, key, urls, int(meta.get("width", job.width)),
                                       int(meta.get("height", job.height)), int(meta.get("frames", 0)),
                                       float(meta.get("fps", job.fps))))
         else:

@@ -72,7 +72,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     memo, cache = DigestMemo(cache_root(config, options) / "hashes.json"), RenderCache(cache_root(config, options))
     preset = options.preset or config.render.preset
     facts = encoder_facts(preset) if any(p.animations for p in posts) else ({}, {})
-    plans, planned = clock.lap("plan", plan(posts, config, memo, *facts, preset=preset))
+    plans, planned = clock.lap("plan", plan(posts, config, memo, *facts, preset=preset, reads=cache.reads))
     animations, animated = clock.lap("animate", render_animations(plans, cache, memo, options.jobs or default_workers(),
                                                                      progress))
     posts = embed_figures(posts, animations.variants, downloads(plans), theme)
@@ -103,11 +103,11 @@ def current_keys(options: BuildOptions) -> set[str]:
     config, problems = load_config(options.root, drafts=True)
     sources, found = discover(config.content_path, config.root)
     posts, parsed = parse_all(sources, config)
-    memo = DigestMemo(cache_root(config, options) / "hashes.json")
+    memo, cache = DigestMemo(cache_root(config, options) / "hashes.json"), RenderCache(cache_root(config, options))
     keys: set[str] = set()
     diagnostics = [*problems, *found, *parsed]
     for preset in PRESETS:
-        plans, planned = plan(posts, config, memo, *encoder_facts(preset), preset=preset)
+        plans, planned = plan(posts, config, memo, *encoder_facts(preset), preset=preset, reads=cache.reads)
         keys |= {job.key for p in plans for job in p.jobs}
         diagnostics += planned if preset == PRESETS[0] else []
     memo.save()

@@ -17,6 +17,12 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+# The Cache Directory Tagging convention (https://bford.info/cachedir/): backup tools skip the folder, and
+# `sitegen cache clear` deletes only a folder that carries it.
+CACHE_TAG = "CACHEDIR.TAG"
+CACHE_TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+_TAG_TEXT = (f"{CACHE_TAG_SIGNATURE}\n# This file is a cache directory tag created by sitegen (its render cache).\n"
+             "# For information about cache directory tags, see https://bford.info/cachedir/\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +65,45 @@ class RenderCache:
 
     def staging(self) -> Path:
         """A fresh folder to render into, on the same file system as the entries."""
+        self.tag()
         folder = self.root / "tmp" / uuid.uuid4().hex
         folder.mkdir(parents=True)
         return folder
+
+    def tag(self) -> None:
+        """Create the cache root with its CACHEDIR.TAG (what `cache clear` checks before deleting)."""
+        tag = self.root / CACHE_TAG
+        if not tag.is_file():
+            self.root.mkdir(parents=True, exist_ok=True)
+            tag.write_text(_TAG_TEXT, encoding="ascii")
+
+    # A script's reads (the files it opened and the modules it imported, found while it ran) are kept
+    # per base key, as a compiler's dependency file: the next build folds their digests into the key.
+    def reads(self, base_key: str) -> tuple[str, ...] | None:
+        """The site-relative files the script of `base_key` read when it last rendered, or None."""
+        path = self._reads_path(base_key)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            found = data["reads"]
+            if data.get("key") != base_key or not all(_safe_relative(p) for p in found):
+                raise ValueError("not a dependency record of this key")
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("dependency record %s is damaged (%s); the script will run again", base_key[:12], exc)
+            path.unlink(missing_ok=True)
+            return None
+        return tuple(found)
+
+    def record_reads(self, base_key: str, reads: tuple[str, ...]) -> None:
+        path = self._reads_path(base_key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+        partial.write_text(json.dumps({"key": base_key, "reads": list(reads)}), encoding="utf-8")
+        os.replace(partial, path)
+
+    def _reads_path(self, base_key: str) -> Path:
+        return self.root / "reads" / base_key[:2] / f"{base_key}.json"
 
     def put(self, key: str, staging: Path, files: dict[str, str], meta: dict[str, Any]) -> CacheEntry:
         """Seal `staging` as the entry for `key`. If another build stored it first, theirs is kept."""
@@ -96,6 +138,13 @@ class RenderCache:
         except OSError:
             return
         shutil.rmtree(trash, ignore_errors=True)
+
+
+def _safe_relative(rel: object) -> bool:
+    """A path that stays inside the site folder: relative, no '..', no empty parts."""
+    if not isinstance(rel, str) or not rel or rel.startswith("/") or "\\" in rel:
+        return False
+    return all(part not in ("", ".", "..") for part in rel.split("/"))
 
 
 def _sha256(path: Path) -> str:

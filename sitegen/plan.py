@@ -6,7 +6,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from sitegen import RENDERER_VERSION
 from sitegen.config import SiteConfig
@@ -15,10 +15,13 @@ from sitegen.directives import Directive
 from sitegen.errors import Diagnostic, error
 from sitegen.hashing import DigestMemo
 from sitegen.model import Post
+from sitegen.sizes import parse_bytes
 from sitegen.styles import variant_styles
 
 # Keys that change only the page around the animation, not its files.
-_PAGE_ONLY = frozenset({"caption", "alt", "autoplay", "controls", "download", "variants", "timeout"})
+# Bumped when the way scripts are run and their frames taken changes (2: through Animation.save).
+SCRIPT_ENGINE = 2
+_PAGE_ONLY = frozenset({"caption", "alt", "autoplay", "controls", "download", "variants", "timeout", "memory"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,15 @@ class RenderJob:
     fixed_size: bool = True  # False: a script's figure keeps the size it gave itself
     script_params: tuple[tuple[str, Any], ...] = ()  # a script's make_animation(data, params)
     preset: str = "small"  # encoder preset (its settings are in the key)
+    # Scripts only:
+    base_key: str = ""  # the key before the files the script read are folded in (see script_key)
+    reads_known: bool = True  # False: the script has not run yet, so its reads are unknown and `key` is provisional
+    site_root: str = ""  # reads are recorded relative to it
+    private_dirs: tuple[str, ...] = ()  # the output folder and the cache: never inputs
+    fps_fixed: bool = True  # False: the script's own fps (its interval, its writer's fps) is used
+    dpi_fixed: bool = True  # False: the script's own dpi is used
+    animation: str | None = None  # which of the script's Animations to render (its variable name)
+    memory: int = 0  # bytes the script may use (0: no limit)
 
     @property
     def label(self) -> str:
@@ -61,15 +73,21 @@ class AnimationPlan:
     jobs: tuple[RenderJob, ...]  # one per variant
 
 
+ReadsLookup = Callable[[str], "tuple[str, ...] | None"]
+
+
 def plan(posts: Iterable[Post], config: SiteConfig, memo: DigestMemo, versions: dict[str, str],
-         encoder_settings: dict[str, Any], preset: str = "small") -> tuple[list[AnimationPlan], list[Diagnostic]]:
+         encoder_settings: dict[str, Any], preset: str = "small",
+         reads: ReadsLookup = lambda base_key: None) -> tuple[list[AnimationPlan], list[Diagnostic]]:
+    """Every animation's jobs. `reads(base_key)` gives the files a script read when it last ran (the
+    cache's dependency records), whose digests complete its key."""
     plans: list[AnimationPlan] = []
     problems: list[Diagnostic] = []
     for post in posts:
         post_dir = config.content_path / Path(post.source_rel).parent
         for directive in post.animations:
             try:
-                plans.append(_plan_one(directive, post_dir, config, memo, versions, encoder_settings, preset))
+                plans.append(_plan_one(directive, post_dir, config, memo, versions, encoder_settings, preset, reads))
             except _PlanError as exc:
                 problems += exc.problems
     return plans, problems
@@ -81,7 +99,8 @@ class _PlanError(Exception):
 
 
 def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: DigestMemo,
-              versions: dict[str, str], encoder_settings: dict[str, Any], preset: str) -> AnimationPlan:
+              versions: dict[str, str], encoder_settings: dict[str, Any], preset: str,
+              reads: ReadsLookup) -> AnimationPlan:
     refs = _resolve_all(directive, post_dir, config.root)
     script = _resolve_file(directive, "script", post_dir, config.root) if directive.script else None
     audio = _resolve_file(directive, "audio", post_dir, config.root) if directive.options["audio"] else None
@@ -112,7 +131,13 @@ def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: Di
             "audio": audio_digest,
             "style": style, "size": [width, height, dpi],
         }
-        key = hashlib.sha256(json.dumps(key_inputs, sort_keys=True, default=str).encode()).hexdigest()
+        if script:
+            key_inputs["script_engine"] = SCRIPT_ENGINE
+        key = base_key = hashlib.sha256(json.dumps(key_inputs, sort_keys=True, default=str).encode()).hexdigest()
+        recorded = reads(base_key) if script else ()
+        extra_inputs: list[tuple[str, str]] = []
+        if script and recorded is not None:
+            key, extra_inputs = script_key(base_key, recorded, config.root, memo)
         jobs.append(RenderJob(
             key=key, post=directive.post, line=directive.line, variant=variant, kind=directive.kind,
             script=str(script.path) if script else None,
@@ -121,11 +146,32 @@ def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: Di
             width=width, height=height, dpi=dpi, fps=float(options["fps"]), frames=count,
             formats=tuple(options["formats"]), poster_frame=options["poster_frame"], loop=options["loop"],
             audio=str(audio.path) if audio else None, timeout=float(options["timeout"]),
-            max_frames=options["max_frames"], inputs=tuple(inputs),
+            max_frames=options["max_frames"], inputs=tuple(inputs + extra_inputs),
             fixed_size=directive.kind is not None or "size" in directive.key_lines or "width" in directive.key_lines,
             script_params=tuple(sorted(options["params"].items())), preset=preset,
+            base_key=base_key, reads_known=recorded is not None, site_root=str(config.root.resolve()),
+            private_dirs=(str(config.output_path.resolve()), str(config.cache_path.resolve())),
+            fps_fixed=directive.kind is not None or "fps" in directive.key_lines or "duration" in directive.key_lines,
+            dpi_fixed=directive.kind is not None or "dpi" in directive.key_lines,
+            animation=options["animation"], memory=parse_bytes(options["memory"] or config.render.script_memory),
         ))
     return AnimationPlan(directive, tuple(jobs))
+
+
+def script_key(base_key: str, reads: Iterable[str], root: Path, memo: DigestMemo) -> tuple[str, list[tuple[str, str]]]:
+    """A script's key: its base key and the digest of every file it read (site-relative; a file now
+    missing counts as missing). Also those files as (absolute path, digest) inputs."""
+    digests, inputs = [], []
+    for rel in sorted(set(reads)):
+        path = root / rel
+        try:
+            digest = memo.digest(path)
+            inputs.append((str(path), digest))
+        except OSError:
+            digest = "missing"
+        digests.append([rel, digest])
+    key = hashlib.sha256(json.dumps({"base": base_key, "reads": digests}).encode()).hexdigest()
+    return key, inputs
 
 
 def _check_formats(directive: Directive, audio: bool) -> None:

@@ -34,8 +34,9 @@ def render_post(post_file: Path, out: Path, options: BuildOptions, workers: int)
     posts, parsed = parse_all([source], config)
     memo = DigestMemo(cache_root(config, options) / "hashes.json")
     preset = options.preset or config.render.preset
-    plans, planned = plan(posts, config, memo, *encoder_facts(preset), preset=preset)
-    animations, animated = render_animations(plans, RenderCache(cache_root(config, options)), memo, workers)
+    cache = RenderCache(cache_root(config, options))
+    plans, planned = plan(posts, config, memo, *encoder_facts(preset), preset=preset, reads=cache.reads)
+    animations, animated = render_animations(plans, cache, memo, workers)
     memo.save()
     diagnostics = (*problems, *parsed, *planned, *animated)
     if has_errors(diagnostics):

@@ -1,10 +1,13 @@
-"""Runs inside the child process that `sitegen.scripts` starts: executes the author's script under
-its real file name (so tracebacks point at their lines), finds the Animation it made, draws its frames
-and encodes them. Reports through a JSON file; never imported by the build itself."""
+"""Runs inside the child process that `sitegen.scripts` starts: executes the author's script under its
+real file name (so tracebacks point at their lines) with matplotlib captured (script_capture), takes
+its frames the way matplotlib saves them (an Animation through `Animation.save` with sitegen's movie
+writer; else the frames of a writer loop or of plt.pause calls), and encodes them. Reports through a
+JSON file; never imported by the build itself."""
 from __future__ import annotations
 
 import json
 import runpy
+import signal
 import sys
 import tempfile
 import traceback
@@ -16,16 +19,32 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.animation as mpl_animation  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-_made: list[mpl_animation.Animation] = []
-_original_init = mpl_animation.Animation.__init__
+from sitegen.errors import did_you_mean  # noqa: E402
+from sitegen.script_capture import Capture, FrameSettings  # noqa: E402
+from sitegen.script_frames import (EnoughFrames, FrameSizeChanged, FrameStore, SitegenWriter,  # noqa: E402
+                                   TooManyFrames)
+from sitegen.script_reads import files_read  # noqa: E402
+from sitegen.sizes import format_bytes  # noqa: E402
+
+REAL_SAVE = mpl_animation.Animation.save
+WAYS = ("make a FuncAnimation or ArtistAnimation (as for plt.show()), define make_animation(data, params), "
+        "grab frames with a movie writer (with writer.saving(...): writer.grab_frame()), or draw with plt.pause()")
 
 
-def _remember(self: mpl_animation.Animation, *args: Any, **kwargs: Any) -> None:
-    _original_init(self, *args, **kwargs)
-    _made.append(self)  # a FuncAnimation nobody kept a reference to would otherwise be collected
+class ScriptTimeout(BaseException):
+    """The script (running, or drawing its frames) used up the directive's `timeout:`."""
+
+
+def _time_limit(seconds: float) -> None:
+    """Interrupt the script after `seconds` of running (sitegen's own start-up and encoding not counted);
+    the parent ends the whole process group if even that does not stop it."""
+    def expired(signum: int, frame: Any) -> None:
+        raise ScriptTimeout()
+
+    signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
 
 
 class Problem(Exception):
@@ -47,38 +66,150 @@ def main(request_path: str) -> int:
 
 def _run(job: dict[str, Any], staging: Path, outputs: dict[str, str]) -> dict[str, Any]:
     script = Path(job["script"])
-    mpl_animation.Animation.__init__ = _remember  # type: ignore[method-assign]
-    plt.show = lambda *a, **k: None  # the same code that runs under plt.show() runs here
-    with matplotlib.rc_context(dict(job["style"])):
-        animation = _make(script, job)
-        figure = animation._fig
-        if job.get("fixed_size"):
-            figure.set_size_inches(job["width"] / job["dpi"], job["height"] / job["dpi"])
-        figure.set_dpi(job["dpi"])
-        return _encode(animation, job, staging, outputs)
+    matplotlib.rcParams["animation.ffmpeg_path"] = _bundled_ffmpeg()
+    with tempfile.TemporaryDirectory(prefix="sitegen-frames-") as scratch, matplotlib.rc_context(dict(job["style"])):
+        size = (job["width"] / job["dpi"], job["height"] / job["dpi"]) if job.get("fixed_size") else None
+        dpi = job["dpi"] if job.get("fixed_size") or job.get("dpi_fixed") else None
+        capture = Capture(Path(scratch), job.get("frames"), job["max_frames"], FrameSettings(size, dpi))
+        capture.install()
+        _time_limit(job["timeout"])
+        try:
+            namespace = _execute(script, job, capture)
+            frames, fps, warnings = _frames(job, capture, namespace, Path(scratch))
+        except ScriptTimeout:
+            raise Problem(f"the script {script.name} ran longer than {job['timeout']:g} s and was stopped",
+                          "make it faster, render fewer frames, or raise 'timeout:' in the animation block") from None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        reads = files_read(capture, job)
+        meta = _encode(frames, fps if not job.get("fps_fixed") and fps else job["fps"], job, staging, outputs)
+    return {**meta, "warnings": warnings, "notes": capture.notes, "reads": reads}
 
 
-def _make(script: Path, job: dict[str, Any]) -> mpl_animation.Animation:
+def _bundled_ffmpeg() -> str:
+    try:
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError):
+        return "ffmpeg"
+
+
+def _execute(script: Path, job: dict[str, Any], capture: Capture) -> dict[str, Any]:
+    """Run the script as __main__ (and its make_animation, if it has one); what it defined."""
     sys.argv = [str(script)]
+    capture.recording = True
     try:
         namespace = runpy.run_path(str(script), run_name="__main__")
         factory = namespace.get("make_animation")
         if callable(factory):
             made = factory(_data(job), dict(job["script_params"] or {}))
-            if isinstance(made, mpl_animation.Animation):
-                return made
-            raise Problem(f"make_animation() in {script.name} returned {type(made).__name__}, not a matplotlib Animation",
-                          "return the FuncAnimation or ArtistAnimation it creates")
-    except Problem:
+            if not isinstance(made, mpl_animation.Animation):
+                raise Problem(f"make_animation() in {script.name} returned {type(made).__name__}, not a matplotlib "
+                              "Animation", "return the FuncAnimation or ArtistAnimation it creates")
+            namespace = {**namespace, "make_animation()": made}
+        return namespace
+    except (Problem, ScriptTimeout):
         raise
+    except TooManyFrames:
+        raise _too_many(job) from None
+    except FrameSizeChanged as exc:
+        raise Problem(str(exc), "don't resize the figure between frames") from None
     except SystemExit as exc:
+        if exc.code in (None, 0) and (capture.writer or capture.paused or capture.animations):
+            return {}
         raise Problem(f"the script {script.name} called exit({exc.code}) before making an animation") from None
+    except MemoryError:
+        raise _out_of_memory(script, job) from None
     except BaseException:
         raise Problem(f"the script {script.name} raised an error:\n{_user_traceback(script)}") from None
-    if not _made:
-        raise Problem(f"the script {script.name} made no matplotlib Animation",
-                      "create a FuncAnimation or ArtistAnimation (as for plt.show()), or define make_animation(data, params)")
-    return _made[-1]
+    finally:
+        capture.recording = False
+
+
+def _frames(job: dict[str, Any], capture: Capture, namespace: dict[str, Any],
+            scratch: Path) -> tuple[FrameStore, float | None, list[str]]:
+    """The frames to encode, their fps as the script set it (None: not set), and warnings."""
+    script = Path(job["script"])
+    if capture.animations or namespace.get("make_animation()") is not None:
+        animation, warnings = _choose(job, capture, namespace)
+        store = FrameStore(scratch / "animation.rgb", job.get("frames"), job["max_frames"])
+        interval = getattr(animation, "_interval", None)  # what Animation.save takes its fps from
+        fps = 1000 / interval if interval else None
+        _save(animation, capture, store, job, fps or job["fps"])
+        return _checked(store, job), fps, warnings
+    for live in (capture.writer, capture.paused):
+        if live is not None and live.store.count:
+            return _checked(live.store, job), live.fps, []
+    if job.get("animation"):
+        raise Problem(f"the script {script.name} made no Animation, so 'animation: {job['animation']}' names nothing")
+    raise Problem(f"the script {script.name} made no matplotlib Animation and drew no frames", WAYS)
+
+
+def _choose(job: dict[str, Any], capture: Capture, namespace: dict[str, Any]) -> tuple[Any, list[str]]:
+    """The Animation the directive names (`animation:`), else make_animation()'s, else the last made."""
+    names = {id(v): k for k, v in namespace.items() if isinstance(v, mpl_animation.Animation)}
+    made = list(dict.fromkeys([*capture.animations, *[v for v in namespace.values()
+                                                       if isinstance(v, mpl_animation.Animation)]]))
+    wanted = job.get("animation")
+    if wanted:
+        chosen = namespace.get(wanted)
+        if not isinstance(chosen, mpl_animation.Animation):
+            known = [k for k in names.values() if k != "make_animation()"]
+            raise Problem(f"the script {Path(job['script']).name} has no Animation named '{wanted}'",
+                          did_you_mean(wanted, known) if known else "name the variable the Animation is assigned to")
+        return chosen, []
+    chosen = namespace.get("make_animation()") or made[-1]
+    others = [a for a in made if a is not chosen and a._fig is not chosen._fig]
+    if not others:
+        return chosen, []
+    label = lambda a: names.get(id(a), "an unnamed Animation")  # noqa: E731
+    return chosen, [f"the script makes {len(others) + 1} Animations on different figures "
+                    f"({', '.join(label(a) for a in [*others, chosen])}); rendered {label(chosen)}, the last made. "
+                    "Name the one to render with 'animation:'"]
+
+
+def _save(animation: Any, capture: Capture, store: FrameStore, job: dict[str, Any], fps: float) -> None:
+    """Animation.save through sitegen's writer: blit, init_func, save_count and every Animation on the
+    same figure behave exactly as in a save to a movie file."""
+    figure = animation._fig
+    if capture.settings.size is not None:
+        figure.set_size_inches(*capture.settings.size)
+    extra = [a for a in capture.animations if a is not animation and a._fig is figure]
+    capture.recording = True
+    try:
+        REAL_SAVE(animation, str(store.path.with_suffix(".unused")), writer=SitegenWriter(store, fps),
+                  dpi=capture.settings.dpi or figure.dpi, extra_anim=extra or None)
+    except EnoughFrames:
+        pass
+    except ScriptTimeout:
+        raise
+    except TooManyFrames:
+        raise _too_many(job) from None
+    except FrameSizeChanged as exc:
+        raise Problem(str(exc), "don't resize the figure between frames") from None
+    except MemoryError:
+        raise _out_of_memory(Path(job["script"]), job) from None
+    except Exception:
+        raise Problem(f"drawing frame {store.count} failed:\n{_user_traceback(Path(job['script']))}") from None
+    finally:
+        capture.recording = False
+
+
+def _checked(store: FrameStore, job: dict[str, Any]) -> FrameStore:
+    if not store.count:
+        raise Problem(f"the animation in {Path(job['script']).name} has no frames")
+    return store
+
+
+def _too_many(job: dict[str, Any]) -> Problem:
+    return Problem(f"the animation has more than {job['max_frames']} frames (max_frames)",
+                   "set 'frames:' to render fewer, or raise 'max_frames:'")
+
+
+def _out_of_memory(script: Path, job: dict[str, Any]) -> Problem:
+    return Problem(f"the script {script.name} used more than {format_bytes(job['memory'])} of memory and was stopped",
+                   "use less memory, or raise 'memory:' in the animation block ([render] script_memory in sitegen.toml)")
 
 
 def _data(job: dict[str, Any]) -> Any:
@@ -102,58 +233,22 @@ def _user_traceback(script: Path) -> str:
     return "".join(lines).rstrip()
 
 
-def _frame_data(animation: mpl_animation.Animation, job: dict[str, Any]) -> list[Any]:
-    """The frames to draw: the directive's `frames` bounds an animation of no length (a generator)."""
-    wanted = job.get("frames")
-    limit = job["max_frames"]
-    length = getattr(animation, "_save_count", None)
-    sequence = animation.new_saved_frame_seq()
-    frames: list[Any] = []
-    cap = wanted or length or limit
-    for item in sequence:
-        if len(frames) >= min(cap, limit + 1):
-            break
-        frames.append(item)
-    if len(frames) > limit:
-        raise Problem(f"the animation has more than {limit} frames (max_frames)",
-                      "set 'frames:' to render fewer, or raise 'max_frames:'")
-    if not frames:
-        raise Problem("the animation has no frames")
-    return frames
-
-
-def _encode(animation: mpl_animation.Animation, job: dict[str, Any], staging: Path,
-            outputs: dict[str, str]) -> dict[str, Any]:
+def _encode(store: FrameStore, fps: float, job: dict[str, Any], staging: Path, outputs: dict[str, str]) -> dict[str, Any]:
     from sitegen.encoders import VideoSpec, encode_all
     from sitegen.render import poster_index
 
-    frames = _frame_data(animation, job)
-    canvas = animation._fig.canvas
-    with tempfile.TemporaryDirectory(prefix="sitegen-frames-") as scratch:
-        store, shape = None, None
-        animation._init_draw()
-        for index, item in enumerate(frames):
-            try:
-                animation._draw_next_frame(item, blit=False)
-            except BaseException:
-                raise Problem(f"drawing frame {index} failed:\n{_user_traceback(Path(job['script']))}") from None
-            pixels = np.asarray(canvas.buffer_rgba())[..., :3]
-            if store is None:
-                shape = pixels.shape
-                store = np.lib.format.open_memmap(Path(scratch) / "frames.npy", mode="w+", dtype=np.uint8,
-                                                  shape=(len(frames), *shape))
-            store[index] = pixels
-        height, width = shape[0], shape[1]
-        count = len(frames)
-        spec = VideoSpec(width=width, height=height, fps=job["fps"], frame_count=count, loop=job["loop"],
-                         poster_frame=poster_index(job["poster_frame"], count),
-                         audio=Path(job["audio"]) if job.get("audio") else None)
-        samples = [store[i] for i in np.linspace(0, count - 1, min(8, count)).astype(int)]
-        paths = {fmt: staging / outputs[fmt] for fmt in job["formats"]}
-        encode_all(list(job["formats"]), paths, spec, (store[i] for i in range(count)), palette_frames=samples,
-                   preset=job.get("preset", "small"))
-        del store
-    return {"width": width + width % 2, "height": height + height % 2, "frames": count, "fps": job["fps"]}
+    frames = store.frames()
+    count, height, width = frames.shape[0], frames.shape[1], frames.shape[2]
+    spec = VideoSpec(width=width, height=height, fps=fps, frame_count=count, loop=job["loop"],
+                     poster_frame=poster_index(job["poster_frame"], count),
+                     audio=Path(job["audio"]) if job.get("audio") else None)
+    samples = [frames[i] for i in np.linspace(0, count - 1, min(8, count)).astype(int)]
+    paths = {fmt: staging / outputs[fmt] for fmt in job["formats"]}
+    encode_all(list(job["formats"]), paths, spec, (frames[i] for i in range(count)), palette_frames=samples,
+               preset=job.get("preset", "small"))
+    del frames
+    return {"width": width + width % 2, "height": height + height % 2, "frames": count, "fps": fps,
+            "moving": store.moving}
 
 
 if __name__ == "__main__":

@@ -1,47 +1,121 @@
 """Script animations: the author's own matplotlib script runs in a child process of its own (Agg
-backend, its own matplotlib config folder, a time limit), and whatever Animation it makes is encoded.
-A script that raises, hangs, crashes or makes no animation becomes a message; the build goes on."""
+backend, its own matplotlib config folder, a time limit, a memory limit, its own process group), and
+whatever it draws is encoded there (see script_child). A script that raises, hangs, crashes, uses too
+much memory or makes no animation becomes a message with the end of what it printed; the build goes on.
+However the child ends, its whole process group is ended with it."""
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sitegen.plan import RenderJob
 from sitegen.render import OUTPUT_NAMES, RenderProblem
+from sitegen.sizes import format_bytes
 
-_TAIL = 2000
+_TAIL_LINES = 15
+_TAIL_BYTES = 8000
+_PR_SET_PDEATHSIG = 1
+_GRACE_SECONDS = 60  # start-up and encoding, on top of the script's own time limit
 
 
 def render_script(job: RenderJob, staging: Path) -> dict[str, Any]:
     """Run the child (python -m sitegen.script_child) and read what it reports."""
     script = Path(job.script or "")
-    with tempfile.TemporaryDirectory(prefix="sitegen-script-") as scratch:
-        request = Path(scratch) / "job.json"
-        report = Path(scratch) / "result.json"
+    with tempfile.TemporaryDirectory(prefix="sitegen-script-") as scratch, \
+            tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        request, report = Path(scratch) / "job.json", Path(scratch) / "result.json"
         request.write_text(json.dumps({"job": asdict(job), "staging": str(staging), "report": str(report),
                                        "outputs": OUTPUT_NAMES}, default=str))
         env = {**os.environ, "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(Path(scratch) / "mplconfig"),
                "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": _pythonpath(script)}
-        try:
-            proc = subprocess.run([sys.executable, "-m", "sitegen.script_child", str(request)], cwd=script.parent,
-                                  env=env, capture_output=True, text=True, timeout=job.timeout)
-        except subprocess.TimeoutExpired:
-            raise RenderProblem(f"the script {script.name} ran longer than {job.timeout:g} s and was stopped",
-                                "make it faster, render fewer frames, or raise 'timeout:' in the animation block") from None
+        returncode = _run_contained([sys.executable, "-m", "sitegen.script_child", str(request)], script.parent,
+                                    env, out, err, job)
+        printed = _tail(err) or _tail(out)
         if report.is_file():
             result = json.loads(report.read_text())
             if result.get("problem"):
-                raise RenderProblem(result["problem"], result.get("hint", ""))
+                raise RenderProblem(result["problem"] + _printed(printed, _tail(out)), result.get("hint", ""))
             return result["meta"]
-        tail = (proc.stderr or proc.stdout or "")[-_TAIL:].strip()
+        if _ran_out_of_memory(returncode, printed):
+            raise RenderProblem(f"the script {script.name} used more than {format_bytes(job.memory)} of memory "
+                                "and was stopped", "use less memory, or raise 'memory:' in the animation block "
+                                                   "([render] script_memory in sitegen.toml)")
         raise RenderProblem(f"the script {script.name} stopped without making an animation "
-                            f"(exit status {proc.returncode})" + (f":\n{tail}" if tail else ""))
+                            f"({_how_it_ended(returncode)})" + _printed(printed, ""))
+
+
+def _run_contained(command: list[str], cwd: Path, env: dict[str, str], out: IO[bytes], err: IO[bytes],
+                   job: RenderJob) -> int:
+    """Run the child in a session of its own under the memory limit; end its whole process group when
+    it finishes, times out, or this process is interrupted."""
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                               start_new_session=True, preexec_fn=lambda: _limit_child(job.memory))
+    try:  # the child stops the script itself at job.timeout; this is the backstop
+        return process.wait(timeout=job.timeout + _GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise RenderProblem(f"the script {Path(job.script or '').name} ran longer than {job.timeout:g} s and was "
+                            "stopped", "make it faster, render fewer frames, or raise 'timeout:' in the animation "
+                                       "block") from None
+    finally:
+        _end_group(process)
+
+
+def _limit_child(memory: int) -> None:
+    """In the child before it starts: a memory limit, and death when its parent (the worker) dies."""
+    import resource
+
+    if memory > 0:
+        # RLIMIT_DATA counts the heap and private mappings (numpy's large arrays), not shared libraries.
+        resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+def _end_group(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+
+
+def _tail(stream: IO[bytes]) -> str:
+    """The last lines a stream received (bounded: a script may print without end)."""
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(max(0, size - _TAIL_BYTES))
+    text = stream.read().decode("utf-8", "replace")
+    return "\n".join(text.strip().splitlines()[-_TAIL_LINES:])
+
+
+def _printed(stderr_or_out: str, stdout: str) -> str:
+    shown = stdout or stderr_or_out
+    return f"\nwhat the script printed last:\n{shown}" if shown else ""
+
+
+def _ran_out_of_memory(returncode: int, printed: str) -> bool:
+    return "MemoryError" in printed or "bad_alloc" in printed or "Cannot allocate memory" in printed \
+        or "out of memory" in printed.lower()
+
+
+def _how_it_ended(returncode: int) -> str:
+    if returncode < 0:
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"exit status {returncode}"
 
 
 def _pythonpath(script: Path) -> str:
