@@ -9,15 +9,17 @@ import html
 import logging
 import os
 import posixpath
+import re
 import shutil
 import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable
 from urllib.parse import unquote, urlsplit
 
 from sitegen.errors import Diagnostic
@@ -109,12 +111,16 @@ def make_handler(directory: Path, base_url: str, site: LiveSite, stop: threading
                 return self._events()
             if path == RELOAD_JS:
                 return self._send(200, "text/javascript", _RELOAD_SCRIPT % EVENTS.encode())
-            if path == "/" and base_url != "/":
-                self.send_response(HTTPStatus.FOUND)
-                self.send_header("Location", base_url)
-                self.end_headers()
-                return None
-            file = self._file(path)
+            if base_url != "/" and path in ("/", base_url.rstrip("/")):
+                return self._redirect(base_url)
+            target = self._target(path)
+            if target is not None and target.is_dir():
+                if not path.endswith("/"):  # a folder's index.html is at its URL with the slash, as static hosts do
+                    query = urlsplit(self.path).query
+                    found = (target / "index.html").is_file()
+                    return self._redirect(path + "/" + (f"?{query}" if query else "")) if found else self._not_found()
+                target = target / "index.html"
+            file = target if target is not None and target.is_file() else None
             if file is None:
                 return self._not_found()
             if file.suffix == ".html":
@@ -124,21 +130,22 @@ def make_handler(directory: Path, base_url: str, site: LiveSite, stop: threading
         def do_HEAD(self) -> None:  # noqa: N802
             self.do_GET()
 
-        def _file(self, path: str) -> Path | None:
-            """The file for a URL path, or None: outside the base path, '..' (also encoded), or missing."""
+        def _target(self, path: str) -> Path | None:
+            """The file or folder for a URL path, or None: outside the base path, or '..' (also encoded)."""
             if not path.startswith(base_url):
                 return None
             rel = unquote(path[len(base_url):])
             if "\x00" in rel or "\\" in rel or any(part == ".." for part in rel.split("/")) or rel.startswith("/"):
                 return None
             target = (directory / posixpath.normpath(rel or ".")).resolve()
-            if not target.is_relative_to(directory.resolve()):
-                return None
-            if target.is_dir():
-                if path and not path.endswith("/"):
-                    return None
-                target = target / "index.html"
-            return target if target.is_file() else None
+            return target if target.is_relative_to(directory.resolve()) else None
+
+        def _redirect(self, location: str) -> None:
+            self.send_response(HTTPStatus.FOUND)  # not 301: browsers keep those, and the site changes as you edit
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
 
         def _not_found(self) -> None:
             page = directory / "404.html"
@@ -169,42 +176,57 @@ def make_handler(directory: Path, base_url: str, site: LiveSite, stop: threading
                 self.wfile.write(body)
 
         def _send_file(self, file: Path) -> None:
-            """A static file, with single-range support so browsers can seek in videos."""
+            """A static file, with byte ranges (RFC 9110) so browsers can seek in videos."""
             size = file.stat().st_size
             kind = self.guess_type(str(file))
-            start, end = 0, size - 1
-            ranged = self.headers.get("Range", "")
-            if ranged.startswith("bytes=") and "," not in ranged:
-                first, _, last = ranged[6:].partition("-")
-                try:
-                    start = int(first) if first else max(0, size - int(last))
-                    end = min(int(last), size - 1) if first and last else size - 1
-                except ValueError:
-                    start, end = 0, size - 1
-                if start >= size:
-                    self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-                    self.send_header("Content-Range", f"bytes */{size}")
-                    self.end_headers()
-                    return
-            self.send_response(206 if ranged.startswith("bytes=") else 200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Accept-Ranges", "bytes")
-            self.send_header("Content-Length", str(end - start + 1))
-            if ranged.startswith("bytes="):
-                self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
+            header = self.headers.get("Range")
+            # Without validators (no ETag, no Last-Modified) an If-Range can never be known to match.
+            ranges = None if header is None or "If-Range" in self.headers else byte_ranges(header, size)
+            if ranges == []:
+                self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                self.send_header("Content-Range", f"bytes */{size}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif ranges is None:
+                self.send_response(HTTPStatus.OK)
+                self._file_headers(kind, size)
+                self._send_parts(file, [(b"", 0, size - 1)], b"")
+            elif len(ranges) == 1:
+                (first, last), = ranges
+                self.send_response(HTTPStatus.PARTIAL_CONTENT)
+                self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
+                self._file_headers(kind, last - first + 1)
+                self._send_parts(file, [(b"", first, last)], b"")
+            else:
+                boundary = uuid.uuid4().hex
+                parts = [(f"--{boundary}\r\nContent-Type: {kind}\r\nContent-Range: bytes {a}-{b}/{size}\r\n\r\n"
+                          .encode(), a, b) for a, b in ranges]
+                end = f"--{boundary}--\r\n".encode()
+                self.send_response(HTTPStatus.PARTIAL_CONTENT)
+                self._file_headers(f"multipart/byteranges; boundary={boundary}",
+                                   sum(len(head) + last - first + 1 + 2 for head, first, last in parts) + len(end))
+                self._send_parts(file, parts, end)
+
+        def _send_parts(self, file: Path, parts: list[tuple[bytes, int, int]], end: bytes) -> None:
+            """Each part's header, then its bytes; a multipart answer (one with an `end`) has CRLF after each."""
             if self.command == "HEAD":
                 return
-            with open(file, "rb") as handle:
-                handle.seek(start)
-                remaining = end - start + 1
-                while remaining > 0 and (chunk := handle.read(min(remaining, 1 << 16))):
-                    try:
-                        self.wfile.write(chunk)
-                    except (BrokenPipeError, ConnectionResetError):
-                        return
-                    remaining -= len(chunk)
+            try:
+                with open(file, "rb") as handle:
+                    for head, first, last in parts:
+                        self.wfile.write(head)
+                        _copy_bytes(handle, first, last, self.wfile)
+                        self.wfile.write(b"\r\n" if end else b"")
+                    self.wfile.write(end)
+            except (BrokenPipeError, ConnectionResetError):
+                return
+
+        def _file_headers(self, kind: str, length: int) -> None:
+            self.send_header("Content-Type", kind)
+            self.send_header("Accept-Ranges", "bytes")
+            self.send_header("Content-Length", str(length))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
 
         def _events(self) -> None:
             """Server-sent events: 'reload' after every build, a comment now and then to keep it open."""
@@ -227,6 +249,53 @@ def make_handler(directory: Path, base_url: str, site: LiveSite, stop: threading
                 return
 
     return Handler
+
+
+MAX_RANGES = 16  # more parts than a video player asks for: answered with the whole file instead
+_RANGE_SPEC = re.compile(r"([0-9]*)-([0-9]*)")
+
+
+def byte_ranges(header: str, size: int) -> list[tuple[int, int]] | None:
+    """The (first, last) byte positions a Range header asks for, of a file of `size` bytes (RFC 9110 §14):
+    None when the header is to be ignored (it does not parse, is not in bytes, or asks for too many parts),
+    [] when no range is satisfiable (416). Unsatisfiable ranges are dropped and overlapping ones joined."""
+    unit, equals, spec = header.partition("=")
+    items = [item.strip() for item in spec.split(",")]
+    specs = [_RANGE_SPEC.fullmatch(item) for item in items if item]
+    if not equals or unit.lower() != "bytes" or not specs or len(specs) > MAX_RANGES or size == 0:
+        return None
+    if any(m is None or not (m[1] or m[2]) for m in specs):
+        return None
+    wanted = []
+    for m in specs:
+        if m[1]:  # first-last, or first- (to the end)
+            first, last = int(m[1]), int(m[2]) if m[2] else size - 1
+            if first <= last and first < size:
+                wanted.append((first, min(last, size - 1)))
+        elif int(m[2]) > 0:  # -suffix: the last bytes
+            wanted.append((max(0, size - int(m[2])), size - 1))
+    return _coalesce(wanted)
+
+
+def _coalesce(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join ranges that overlap or touch, keeping the order they were asked in (RFC 9110 §14.6)."""
+    kept: list[tuple[int, int]] = []
+    for first, last in ranges:
+        for i, (a, b) in enumerate(kept):
+            if first <= b + 1 and a <= last + 1:
+                kept[i] = (min(a, first), max(b, last))
+                break
+        else:
+            kept.append((first, last))
+    return kept
+
+
+def _copy_bytes(handle: BinaryIO, first: int, last: int, out: BinaryIO) -> None:
+    handle.seek(first)
+    remaining = last - first + 1
+    while remaining > 0 and (chunk := handle.read(min(remaining, 1 << 16))):
+        out.write(chunk)
+        remaining -= len(chunk)
 
 
 class DevServer:

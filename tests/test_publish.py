@@ -256,6 +256,8 @@ def test_serve_answers_on_loopback_under_the_base_path_and_refuses_traversal(sit
         status, html = server.get("/sub/posts/a/")
         assert status == 200 and "First text." in html and "/__sitegen/reload.js" in html
         assert server.get("/sub/static/css/main.css")[0] == 200
+        status, html = server.get("/sub")  # redirected to the base path
+        assert status == 200 and "First text." in html
         for path in ["/sub/../secret.txt", "/sub/%2e%2e/%2e%2e/secret.txt", "/sub/..%2f..%2fsecret.txt",
                      "/sub//etc/passwd", "/etc/passwd", "/posts/a/", "/sub/posts/a/%00"]:
             status, body = server.get(path)
