@@ -57,14 +57,14 @@ def main(request_path: str) -> int:
     request = json.loads(Path(request_path).read_text())
     job, report = request["job"], Path(request["report"])
     try:
-        meta = _run(job, Path(request["staging"]), request["outputs"])
+        meta = _run(job, Path(request["staging"]), request["outputs"], Path(request["drawn"]))
         report.write_text(json.dumps({"meta": meta}))
     except Problem as exc:
         report.write_text(json.dumps({"problem": str(exc), "hint": exc.hint}))
     return 0
 
 
-def _run(job: dict[str, Any], staging: Path, outputs: dict[str, str]) -> dict[str, Any]:
+def _run(job: dict[str, Any], staging: Path, outputs: dict[str, str], drawn: Path) -> dict[str, Any]:
     script = Path(job["script"])
     matplotlib.rcParams["animation.ffmpeg_path"] = _bundled_ffmpeg()
     with tempfile.TemporaryDirectory(prefix="sitegen-frames-") as scratch, matplotlib.rc_context(dict(job["style"])):
@@ -81,6 +81,7 @@ def _run(job: dict[str, Any], staging: Path, outputs: dict[str, str]) -> dict[st
                           "make it faster, render fewer frames, or raise 'timeout:' in the animation block") from None
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
+        drawn.touch()  # only encoding is left: the parent's backstop for a stuck script stands down
         reads = files_read(capture, job)
         meta = _encode(frames, fps if not job.get("fps_fixed") and fps else job["fps"], job, staging, outputs)
     return {**meta, "warnings": warnings, "notes": capture.notes, "reads": reads}

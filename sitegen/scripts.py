@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
@@ -22,7 +23,8 @@ from sitegen.sizes import format_bytes
 _TAIL_LINES = 15
 _TAIL_BYTES = 8000
 _PR_SET_PDEATHSIG = 1
-_GRACE_SECONDS = 60  # start-up and encoding, on top of the script's own time limit
+_GRACE_SECONDS = 10  # the child's start-up, on top of the script's own time limit
+DRAWN_MARKER = "drawn"  # the child creates it in its scratch folder once the script's frames are drawn
 
 
 def render_script(job: RenderJob, staging: Path) -> dict[str, Any]:
@@ -32,11 +34,12 @@ def render_script(job: RenderJob, staging: Path) -> dict[str, Any]:
             tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         request, report = Path(scratch) / "job.json", Path(scratch) / "result.json"
         request.write_text(json.dumps({"job": asdict(job), "staging": str(staging), "report": str(report),
-                                       "outputs": OUTPUT_NAMES}, default=str))
+                                       "drawn": str(Path(scratch) / DRAWN_MARKER), "outputs": OUTPUT_NAMES},
+                                      default=str))
         env = {**os.environ, "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(Path(scratch) / "mplconfig"),
                "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": _pythonpath(script)}
         returncode = _run_contained([sys.executable, "-m", "sitegen.script_child", str(request)], script.parent,
-                                    env, out, err, job)
+                                    env, out, err, job, Path(scratch) / DRAWN_MARKER)
         printed = _tail(err) or _tail(out)
         if report.is_file():
             result = json.loads(report.read_text())
@@ -52,17 +55,24 @@ def render_script(job: RenderJob, staging: Path) -> dict[str, Any]:
 
 
 def _run_contained(command: list[str], cwd: Path, env: dict[str, str], out: IO[bytes], err: IO[bytes],
-                   job: RenderJob) -> int:
+                   job: RenderJob, drawn: Path) -> int:
     """Run the child in a session of its own under the memory limit; end its whole process group when
-    it finishes, times out, or this process is interrupted."""
+    it finishes, times out, or this process is interrupted. The child stops the script itself at
+    job.timeout; this is the backstop for a script stuck where Python cannot interrupt it, until the
+    child says its frames are drawn (`drawn` exists) and only encoding is left."""
     process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                start_new_session=True, preexec_fn=lambda: _limit_child(job.memory))
-    try:  # the child stops the script itself at job.timeout; this is the backstop
-        return process.wait(timeout=job.timeout + _GRACE_SECONDS)
-    except subprocess.TimeoutExpired:
+    deadline = time.monotonic() + job.timeout + _GRACE_SECONDS
+    try:
+        while True:
+            try:
+                return process.wait(timeout=0.25)
+            except subprocess.TimeoutExpired:
+                if time.monotonic() > deadline and not drawn.exists():
+                    break
         raise RenderProblem(f"the script {Path(job.script or '').name} ran longer than {job.timeout:g} s and was "
                             "stopped", "make it faster, render fewer frames, or raise 'timeout:' in the animation "
-                                       "block") from None
+                                       "block")
     finally:
         _end_group(process)
 
