@@ -2,9 +2,11 @@
 (.npy, .npz, .npz#name, .csv). Nothing is ever unpickled."""
 from __future__ import annotations
 
+import codecs
 import csv
-import io
+import math
 import zipfile
+from array import array
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -13,6 +15,7 @@ import numpy as np
 from sitegen.dataset import DataSet
 
 SUFFIXES = (".npy", ".npz", ".csv")
+_CHUNK = 1 << 20
 
 
 class DataError(Exception):
@@ -124,22 +127,10 @@ def _npz(ref: DataRef) -> dict[str, np.ndarray]:
 
 
 def _csv(ref: DataRef) -> tuple[dict[str, np.ndarray], tuple[str, ...]]:
-    """Header row = column names; every other cell a number (empty = NaN)."""
-    text = ref.path.read_text(encoding="utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if len(rows) < 2:
-        raise DataError(f"'{ref.written}' needs a header row of column names and at least one row of numbers")
-    header = tuple(cell.strip() for cell in rows[0])
-    table = np.empty((len(rows) - 1, len(header)))
-    for number, row in enumerate(rows[1:], start=2):
-        if len(row) != len(header):
-            raise DataError(f"'{ref.written}' line {number}: {len(row)} values, but the header names {len(header)} columns")
-        for column, cell in enumerate(row):
-            try:
-                table[number - 2, column] = float(cell) if cell.strip() else np.nan
-            except ValueError:
-                raise DataError(f"'{ref.written}' line {number}: '{cell}' in column '{header[column]}' is not a number") from None
+    """Header row = column names; every other cell a number (empty = NaN). Blank lines are skipped,
+    but every message names the row's own line in the file."""
+    header, values, rows = _csv_cells(ref)
+    table = np.frombuffer(values, dtype=np.float64).reshape(rows, len(header))
     arrays = {name: table[:, i].copy() for i, name in enumerate(header)}
     arrays["table"] = table
     if ref.pick:
@@ -147,3 +138,58 @@ def _csv(ref: DataRef) -> tuple[dict[str, np.ndarray], tuple[str, ...]]:
             raise DataError(f"'{ref.written}': no column '{ref.pick}'", f"the columns are: {', '.join(header)}")
         return {ref.pick: arrays[ref.pick]}, ()
     return arrays, header
+
+
+def _csv_cells(ref: DataRef) -> tuple[tuple[str, ...], array, int]:
+    """The header and the numbers row by row (8 bytes each, not a Python object per cell)."""
+    header: tuple[str, ...] | None = None
+    values, rows = array("d"), 0
+    with ref.path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        line = 1  # where the next row starts: a quoted cell may span lines
+        try:
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    if header is None:
+                        header = tuple(cell.strip() for cell in row)
+                    else:
+                        values.extend(_csv_row(ref, row, header, line))
+                        rows += 1
+                line = reader.line_num + 1
+        except UnicodeDecodeError:
+            raise _not_utf8(ref) from None
+        except csv.Error as exc:
+            raise DataError(f"'{ref.written}' line {reader.line_num}: not readable as CSV: {exc}") from None
+    if header is None or rows == 0:
+        raise DataError(f"'{ref.written}' needs a header row of column names and at least one row of numbers")
+    return header, values, rows
+
+
+def _csv_row(ref: DataRef, row: list[str], header: tuple[str, ...], line: int) -> list[float]:
+    if len(row) != len(header):
+        raise DataError(f"'{ref.written}' line {line}: {len(row)} values, but the header names {len(header)} columns")
+    numbers = []
+    for column, cell in enumerate(row):
+        try:
+            numbers.append(float(cell) if cell.strip() else math.nan)
+        except ValueError:
+            raise DataError(f"'{ref.written}' line {line}: '{cell}' in column '{header[column]}' is not a number") from None
+    return numbers
+
+
+def _not_utf8(ref: DataRef) -> DataError:
+    """Where the first byte that is not UTF-8 is, found by reading the file again in pieces."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    newlines = 0
+    with ref.path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                line = newlines + chunk.count(b"\n", 0, max(0, exc.start - pending)) + 1
+                return DataError(f"'{ref.written}' line {line}: byte 0x{exc.object[exc.start]:02x} is not UTF-8 text",
+                                 "save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8'; or iconv -f latin1 -t utf-8)")
+            newlines += chunk.count(b"\n")
+    return DataError(f"'{ref.written}' line {newlines + 1}: the file ends in the middle of a UTF-8 character",
+                     "save the file as UTF-8")

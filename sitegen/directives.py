@@ -4,16 +4,13 @@ The fence leaves a placeholder in the post's HTML; the theme replaces it with th
 animation's files exist."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from sitegen.errors import Diagnostic, SitegenError, did_you_mean, error, warning
 from sitegen.frontmatter import load_yaml_mapping
-from sitegen.markup import ANIMATION_FENCE
 from sitegen.model import FrozenMap
 
-FENCE = ANIMATION_FENCE
 FORMATS = ("webm", "gif", "poster", "mp4")
 VARIANTS = ("light", "dark")
 _NUMBER = (int, float)
@@ -209,8 +206,3 @@ def _data_entries(value: Any, fail: Callable[..., None]) -> tuple[tuple[str, str
          "e.g. 'data: {positions: data/pos.npy, values: data/eeg.npz#coef}'")
     return ()
 
-
-def fence_lines(body: str, body_line: int) -> list[int]:
-    """The line of every ```animation (or ~~~animation) fence in a post body, in order."""
-    pattern = re.compile(rf"^[ \t>]*(?:[-*+]|\d+[.)])?[ \t]*(`{{3,}}|~{{3,}})[ \t]*\{{?\.?{FENCE}\b", re.M)
-    return [body_line + body.count("\n", 0, m.start()) for m in pattern.finditer(body)]

@@ -29,13 +29,21 @@ _WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
+class Fence:
+    """One ```animation block as the Markdown parse found it."""
+
+    source: str  # its YAML body
+    line_index: int | None  # 0-based line of its opening fence in the converted text; None if unknown
+
+
+@dataclass(frozen=True, slots=True)
 class Rendered:
     html: str
     excerpt_html: str  # the part before <!--more-->, or "" when there is no marker
     toc_html: str
     word_count: int
     problems: tuple[tuple[str, str], ...]  # (source snippet, message)
-    animations: tuple[str, ...] = ()  # the YAML body of each ```animation fence, in order
+    animations: tuple[Fence, ...] = ()  # each ```animation fence, in order
 
 
 class _KramdownIAL(Treeprocessor):
@@ -95,17 +103,35 @@ class MarkdownRenderer:
 
     def __init__(self) -> None:
         self._math = MathExtension()
-        self._animations: list[str] = []
+        self._animations: list[Fence] = []
+        self._fence_start: int | None = None
         fence = {"name": ANIMATION_FENCE, "class": ANIMATION_FENCE, "format": self._animation_placeholder}
         self._md = markdown.Markdown(
             extensions=[*self.EXTENSIONS, self._math, _KramdownExtension()],
             extension_configs=_extension_configs([fence]),
             output_format="html",
         )
+        self._note_fence_starts()
+
+    def _note_fence_starts(self) -> None:
+        """Superfences finds every fence in one pass over the lines and knows where each starts, but
+        does not tell its formatter: note the start as each fence is processed, so a directive's line
+        comes from the parse that found it (a fence that only shows a directive is never counted)."""
+        fences = self._md.preprocessors["fenced_code_block"]
+        process = fences.process_nested_block
+
+        def noting_start(ws: str, content: str, start: int, end: int) -> Any:
+            self._fence_start = start
+            try:
+                return process(ws, content, start, end)
+            finally:
+                self._fence_start = None
+
+        fences.process_nested_block = noting_start
 
     def _animation_placeholder(self, source: str, *args: Any, **kwargs: Any) -> str:
         """Superfences calls this for each ```animation block (in lists and quotes too)."""
-        self._animations.append(source)
+        self._animations.append(Fence(source, self._fence_start))
         return ANIMATION_PLACEHOLDER.format(index=len(self._animations) - 1)
 
     @property

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 import nh3
 
-from sitegen.directives import Directive, fence_lines, parse_directive
+from sitegen.directives import Directive, parse_directive
 from sitegen.errors import Diagnostic, SitegenError, did_you_mean, error, warning
 from sitegen.frontmatter import FrontMatter, split_front_matter
 from sitegen.markup import MarkdownRenderer, Rendered, plain_text
@@ -158,13 +158,13 @@ def _build_post(source: SourceFile, fields: _Fields, context: ParseContext, rend
 
 
 def _directives(rendered: Rendered, front: FrontMatter, fields: _Fields) -> tuple[Directive, ...]:
-    lines = fence_lines(front.body, front.body_line)
+    """The post's valid directives. An invalid one is left out but does not drop the post: its errors
+    fail the build anyway, and the others are still planned, so their errors are reported too."""
     found = []
-    for index, source in enumerate(rendered.animations):
-        line = lines[index] if index < len(lines) else front.body_line
-        directive, problems = parse_directive(source, fields.shown, line, index)
+    for index, fence in enumerate(rendered.animations):
+        line = front.body_line + (fence.line_index or 0)
+        directive, problems = parse_directive(fence.source, fields.shown, line, index)
         fields.problems += problems
-        fields.fatal = fields.fatal or directive is None
         if directive is not None:
             found.append(directive)
     return tuple(found)
