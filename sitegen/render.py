@@ -82,9 +82,33 @@ def render_kind_part(job: RenderJob, staging: Path, names: dict[str, str], frame
             palette = list(render_frames(scene, samples))
         start, stop = frames or (0, count)
         chosen = indices[start:stop]
-        drawn = counted(progress_key, label, render_frames(scene, chosen), len(chosen))
+        motion = Motion()
+        drawn = counted(progress_key, label, motion.watch(render_frames(scene, chosen)), len(chosen))
         encode(job, staging, names, drawn, len(chosen), palette)
-    return {"width": job.width, "height": job.height, "frames": len(chosen), "fps": job.fps}
+    return {"width": job.width, "height": job.height, "frames": len(chosen), "fps": job.fps, **motion.meta()}
+
+
+class Motion:
+    """Whether frames passing through move at all (a still is worth a warning), and a digest of the
+    first, so the parts of a split animation can be compared."""
+
+    def __init__(self) -> None:
+        self.first: np.ndarray | None = None
+        self.moving = False
+
+    def watch(self, frames: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+        for frame in frames:
+            if self.first is None:
+                self.first = frame.copy()
+            elif not self.moving and not np.array_equal(frame, self.first):
+                self.moving = True
+            yield frame
+
+    def meta(self) -> dict[str, Any]:
+        import hashlib
+
+        digest = hashlib.sha256(self.first.tobytes()).hexdigest()[:16] if self.first is not None else ""
+        return {"moving": self.moving, "first_frame": digest}
 
 
 def counted(key: str, label: str, frames: Iterator[np.ndarray], total: int) -> Iterator[np.ndarray]:

@@ -106,5 +106,7 @@ def join(job: RenderJob, staging: Path, done: list[tuple[Task, RenderOutcome]]) 
                 piece.unlink()
     except Exception as exc:
         return RenderOutcome(job.key, problem=f"joining the rendered parts failed: {exc}", seconds=seconds)
+    parts = [outcome.meta for _, outcome in done]
+    moving = any(m.get("moving") for m in parts) or len({m.get("first_frame") for m in parts}) > 1
     return RenderOutcome(job.key, {fmt: OUTPUT_NAMES[fmt] for fmt in job.formats},
-                         {**meta, "frames": job.frames}, seconds=seconds)
+                         {**meta, "frames": job.frames, "moving": moving}, seconds=seconds)
