@@ -187,29 +187,63 @@ def run_render(args: argparse.Namespace) -> int:
 
 def run_cache(args: argparse.Namespace) -> int:
     from sitegen import cache_cmd
-    from sitegen.build import cache_root, current_keys
+    from sitegen.build import cache_root
     from sitegen.cache import RenderCache
     from sitegen.config import load_config
 
-    options = BuildOptions(root=args.root, cache_dir=args.cache_dir)
     config, problems = load_config(args.root)
+    if problems:
+        _print_diagnostics(problems)
+        print("Nothing done: sitegen.toml has errors.", file=sys.stderr)
+        return EXIT_FAILED
+    options = BuildOptions(root=args.root, cache_dir=args.cache_dir)
     cache = RenderCache(cache_root(config, options))
-    if args.action == "info":
-        print("\n".join(cache_cmd.info(cache).lines()))
-    elif args.action == "clear":
-        print(f"removed {cache_cmd.clear(cache)} entries from {cache.root}")
-    else:
-        keep = None
-        if args.older_than is None:
-            try:
-                keep = current_keys(options)
-            except BuildFailed as failed:
-                _print_diagnostics(failed.diagnostics)
-                print("Not pruned: the site has errors, so which entries it uses is not known.", file=sys.stderr)
-                return EXIT_FAILED
-        removed, freed = cache_cmd.prune(cache, keep, args.older_than)
-        print(f"removed {removed} entries ({human_size(freed)}) from {cache.root}")
+    try:
+        if args.action == "info":
+            print("\n".join(cache_cmd.info(cache).lines()))
+            return EXIT_OK
+        if args.action == "clear":
+            layout = cache_cmd.clear(cache)
+            print(f"removed {len(layout.entries())} entries from {cache.root}")
+            if layout.theirs:
+                names = ", ".join(p.relative_to(cache.root).as_posix() for p in layout.theirs)
+                print(f"left what sitegen did not write: {names}")
+            return EXIT_OK
+        return _prune(cache, options, args.older_than)
+    except cache_cmd.NotACache as refused:
+        print(f"Not {'cleared' if args.action == 'clear' else 'pruned'}: {refused}. The folder comes from "
+              f"{_cache_source(args.cache_dir)}; name a folder of sitegen's own, such as '.sitegen-cache'.",
+              file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _prune(cache, options: BuildOptions, older_than: float | None) -> int:  # type: ignore[no-untyped-def]
+    from sitegen import cache_cmd
+    from sitegen.build import current_keys
+
+    keep = None
+    if older_than is None:
+        cache_cmd.checked_layout(cache)  # refuse before reading every post
+        try:
+            keep = current_keys(options)
+        except BuildFailed as failed:
+            _print_diagnostics(failed.diagnostics)
+            print("Not pruned: the site has errors, so which entries it uses is not known.", file=sys.stderr)
+            return EXIT_FAILED
+    removed, freed = cache_cmd.prune(cache, keep, older_than)
+    print(f"removed {removed} entries ({human_size(freed)}) from {cache.root}")
     return EXIT_OK
+
+
+def _cache_source(cache_dir: Path | None) -> str:
+    """Where the cache folder was named, in the order build.cache_root looks."""
+    import os
+
+    if cache_dir is not None:
+        return "--cache-dir"
+    if os.environ.get("SITEGEN_CACHE_DIR"):
+        return "$SITEGEN_CACHE_DIR"
+    return "cache_dir in sitegen.toml (default '.sitegen-cache')"
 
 
 def run_check(args: argparse.Namespace) -> int:
