@@ -133,8 +133,14 @@ def _replayed_warnings(plans: list[AnimationPlan], entries: dict[str, CacheEntry
 
 def _run(jobs: list[RenderJob], cache: RenderCache, workers: int,
          progress: Progress) -> list[tuple[RenderJob, Path, RenderOutcome]]:
+    cache.remove_orphans()  # what a killed build left
     stagings = {job.key: cache.staging() for job in jobs}
-    return render_jobs(jobs, stagings, workers, progress)
+    try:
+        return render_jobs(jobs, stagings, workers, progress)
+    except BaseException:  # Ctrl-C: nothing half-rendered stays behind
+        for folder in stagings.values():
+            cache.discard_staging(folder)
+        raise
 
 
 def render_jobs(jobs: list[RenderJob], stagings: dict[str, Path], workers: int,
@@ -170,12 +176,55 @@ def render_jobs(jobs: list[RenderJob], stagings: dict[str, Path], workers: int,
             finally:
                 set_sink(None)
             return results
-        with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context, initializer=set_sink,
-                                 initargs=(channel,)) as pool:
+        pool = ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context, initializer=start_worker,
+                                   initargs=(channel,))
+        try:
             futures = {pool.submit(run_task, task, str(stagings[task.job.key])): task for task in tasks}
             for future in as_completed(futures):
                 finished(futures[future], future.result())
+        except BaseException:
+            stop_workers(pool)
+            raise
+        pool.shutdown()
     return results
+
+
+def start_worker(channel: object) -> None:
+    """In each pool worker: frame counts go to `channel`; the worker dies with the build (even a
+    `kill -9` of it); Ctrl-C is the build's to handle (it ends the workers, see stop_workers), and
+    SIGTERM ends the worker at once, and with it the process groups of the scripts it runs."""
+    import signal
+
+    from sitegen.processes import die_with_parent
+
+    set_sink(channel)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_term)
+    die_with_parent()
+
+
+def _exit_on_term(signum: int, frame: object) -> None:
+    from sitegen.scripts import end_running_scripts
+
+    end_running_scripts()
+    os._exit(128 + signum)  # at once: the build discards whatever this worker was writing
+
+
+def stop_workers(pool: ProcessPoolExecutor, grace: float = 1.5) -> None:
+    """Cancel what is queued and end the running workers at once: SIGTERM (each ends its script's
+    process group), then SIGKILL for any still running after `grace` seconds."""
+    import time
+
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public handle before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(1)
 
 
 def _inputs_changed(job: RenderJob, memo: DigestMemo) -> bool:

@@ -1,6 +1,11 @@
 """The render cache: one folder per key holding the outputs and a manifest of their sizes and
 checksums. Entries are written to a temporary folder and renamed into place, verified on read, and
-safe to share between builds running at once."""
+safe to share between builds running at once.
+
+The cache is untrusted input (CI restores it from `actions/cache`): an entry is used only if its
+manifest names its own key, each file has its format's fixed name inside the entry folder, is a
+regular file (not a link), and has the size and sha256 the manifest gives. Anything else is a warning;
+the entry is dropped and rendered again. Entry files are read-only: the site hard-links them."""
 from __future__ import annotations
 
 import hashlib
@@ -8,6 +13,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import time
 import uuid
 from dataclasses import dataclass
@@ -17,6 +23,10 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+# Each format's file name inside an entry: fixed, so a manifest cannot point anywhere else.
+ENTRY_FILES = {"webm": "animation.webm", "gif": "animation.gif", "poster": "poster.png", "mp4": "animation.mp4"}
+READ_ONLY = 0o444
+ORPHAN_SECONDS = 3600  # `cache prune` removes temporary folders this old even if their owner seems alive
 # The Cache Directory Tagging convention (https://bford.info/cachedir/): backup tools skip the folder, and
 # `sitegen cache clear` deletes only a folder that carries it.
 CACHE_TAG = "CACHEDIR.TAG"
@@ -50,13 +60,8 @@ class RenderCache:
         if not manifest.is_file():
             return None
         try:
-            data = json.loads(manifest.read_text())
-            for name, (size, digest) in data["checksums"].items():
-                path = folder / name
-                if path.stat().st_size != size or _sha256(path) != digest:
-                    raise ValueError(f"{name} does not match its checksum")
-            entry = CacheEntry(key, folder, dict(data["files"]), dict(data.get("meta", {})))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            entry = _verified(key, folder, json.loads(manifest.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             log.warning("cache entry %s is damaged (%s); it will be rendered again", key[:12], exc)
             self._discard(folder)
             return None
@@ -64,11 +69,28 @@ class RenderCache:
         return entry
 
     def staging(self) -> Path:
-        """A fresh folder to render into, on the same file system as the entries."""
+        """A fresh folder to render into, on the same file system as the entries. Its name carries
+        this process's ID, so that a folder left by a build that was killed can be told apart."""
         self.tag()
-        folder = self.root / "tmp" / uuid.uuid4().hex
+        folder = self.root / "tmp" / f"{os.getpid()}-{uuid.uuid4().hex}"
         folder.mkdir(parents=True)
         return folder
+
+    def remove_orphans(self, max_age: float | None = None) -> int:
+        """Remove temporary folders whose build is gone (its process ended), and with `max_age`
+        also those older than that many seconds. Returns how many were removed."""
+        base = self.root / "tmp"
+        removed = 0
+        for folder in sorted(base.iterdir()) if base.is_dir() else []:
+            owner = _owner(folder.name)
+            try:
+                old = max_age is not None and time.time() - folder.lstat().st_mtime > max_age
+            except OSError:
+                continue
+            if (owner is not None and not _alive(owner)) or old:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        return removed
 
     def tag(self) -> None:
         """Create the cache root with its CACHEDIR.TAG (what `cache clear` checks before deleting)."""
@@ -107,7 +129,11 @@ class RenderCache:
 
     def put(self, key: str, staging: Path, files: dict[str, str], meta: dict[str, Any]) -> CacheEntry:
         """Seal `staging` as the entry for `key`. If another build stored it first, theirs is kept."""
+        if any(ENTRY_FILES.get(fmt) != name for fmt, name in files.items()):
+            raise ValueError(f"entry files must have their fixed names {ENTRY_FILES}; got {files}")
         checksums = {name: [(staging / name).stat().st_size, _sha256(staging / name)] for name in files.values()}
+        for name in files.values():
+            os.chmod(staging / name, READ_ONLY)
         manifest = {"key": key, "files": files, "checksums": checksums, "meta": meta, "created": time.time()}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
         target = self.folder(key)
@@ -140,6 +166,44 @@ class RenderCache:
         shutil.rmtree(trash, ignore_errors=True)
 
 
+def _verified(key: str, folder: Path, data: dict[str, Any]) -> CacheEntry:
+    """The entry a manifest describes, if every check passes; else a ValueError saying which failed."""
+    if data.get("key") != key:
+        raise ValueError("the manifest is not this entry's")
+    files, checksums, meta = data["files"], data["checksums"], data.get("meta", {})
+    if not isinstance(files, dict) or not files or not isinstance(checksums, dict) or not isinstance(meta, dict):
+        raise ValueError("the manifest is malformed")
+    for fmt, name in files.items():
+        if ENTRY_FILES.get(fmt) != name:
+            raise ValueError(f"{fmt} is not stored under its fixed name")
+        path = folder / name
+        size, digest = checksums[name]
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"{name} is not a regular file")
+        if info.st_size != size or _sha256(path) != digest:
+            raise ValueError(f"{name} does not match its checksum")
+    for field in ("width", "height", "frames"):
+        if not isinstance(meta.get(field, 0), int) or not 0 <= meta.get(field, 0) <= 1_000_000:
+            raise ValueError(f"meta {field} is not a sensible number")
+    return CacheEntry(key, folder, dict(files), dict(meta))
+
+
+def _owner(name: str) -> int | None:
+    pid, _, rest = name.partition("-")
+    return int(pid) if pid.isdigit() and rest else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _safe_relative(rel: object) -> bool:
     """A path that stays inside the site folder: relative, no '..', no empty parts."""
     if not isinstance(rel, str) or not rel or rel.startswith("/") or "\\" in rel:
@@ -148,7 +212,8 @@ def _safe_relative(rel: object) -> bool:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _touch(path: Path) -> None:

@@ -12,7 +12,7 @@ import numpy as np
 
 from sitegen.plan import RenderJob, frame_indices
 
-OUTPUT_NAMES = {"webm": "animation.webm", "gif": "animation.gif", "poster": "poster.png", "mp4": "animation.mp4"}
+from sitegen.cache import ENTRY_FILES as OUTPUT_NAMES  # noqa: E402  (each format's fixed name in an entry)
 PALETTE_SAMPLES = 8
 
 

@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from sitegen.plan import RenderJob
+from sitegen.processes import die_with_parent
 from sitegen.render import OUTPUT_NAMES, RenderProblem
 from sitegen.sizes import format_bytes
 
 _TAIL_LINES = 15
 _TAIL_BYTES = 8000
-_PR_SET_PDEATHSIG = 1
 _GRACE_SECONDS = 10  # the child's start-up, on top of the script's own time limit
+_RUNNING: set[int] = set()  # process groups of the scripts running now (each led by its child's pid)
 DRAWN_MARKER = "drawn"  # the child creates it in its scratch folder once the script's frames are drawn
 
 
@@ -63,6 +64,7 @@ def _run_contained(command: list[str], cwd: Path, env: dict[str, str], out: IO[b
     process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                start_new_session=True, preexec_fn=lambda: _limit_child(job.memory))
     deadline = time.monotonic() + job.timeout + _GRACE_SECONDS
+    _RUNNING.add(process.pid)
     try:
         while True:
             try:
@@ -84,20 +86,26 @@ def _limit_child(memory: int) -> None:
     if memory > 0:
         # RLIMIT_DATA counts the heap and private mappings (numpy's large arrays), not shared libraries.
         resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
+    die_with_parent()
 
 
 def _end_group(process: subprocess.Popen[bytes]) -> None:
+    _kill_group(process.pid)
+    _RUNNING.discard(process.pid)
+    process.wait()
+
+
+def end_running_scripts() -> None:
+    """End the process group of every script this process is running (a worker told to stop)."""
+    for pid in list(_RUNNING):
+        _kill_group(pid)
+
+
+def _kill_group(pid: int) -> None:
     try:
-        os.killpg(process.pid, signal.SIGKILL)
+        os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    process.wait()
 
 
 def _tail(stream: IO[bytes]) -> str:
