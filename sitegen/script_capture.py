@@ -174,10 +174,10 @@ def _capture_pauses(capture: Capture) -> None:
 
 def _author_line() -> str:
     """file:line of the innermost frame outside matplotlib and sitegen: where the author called us."""
-    here = Path(__file__).resolve().parent
+    skip = [Path(__file__).resolve().parent, *(Path(p).resolve() for p in {sys.prefix, sys.base_prefix})]
     for frame in reversed(traceback.extract_stack()[:-2]):
         path = Path(frame.filename)
-        if path.is_absolute() and not path.resolve().is_relative_to(here) and "site-packages" not in path.parts \
-                and "matplotlib" not in path.parts and not frame.filename.startswith("<"):
+        if path.is_absolute() and not any(path.resolve().is_relative_to(p) for p in skip) \
+                and "site-packages" not in path.parts:
             return f"{path.name}:{frame.lineno}"
     return ""
