@@ -1,4 +1,7 @@
-"""Staging folder -> atomic swap into site/. Files whose bytes did not change keep their timestamps."""
+"""Staging folder -> atomic swap into site/. Files whose bytes did not change keep their timestamps.
+
+One build at a time writes an output folder: the others wait on its lock (see locks.py). Staging and old
+folders carry the id of the process that made them, so a build cleans up only after builds that are gone."""
 from __future__ import annotations
 
 import filecmp
@@ -7,9 +10,10 @@ import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
-from sitegen.errors import BuildFailed, Diagnostic, has_errors
+from sitegen.errors import BuildFailed, Diagnostic, error, has_errors
+from sitegen.locks import file_lock, process_alive
 from sitegen.model import OutputFile
 
 STAGING_PREFIX = ".sitegen-staging-"
@@ -24,35 +28,63 @@ class WriteReport:
     bytes: int
 
 
+def lock_path(output: Path) -> Path:
+    """The lock file that builds writing `output` take turns on: beside it, '.sitegen-site.lock' for site/."""
+    return output.parent / f".sitegen-{output.name}.lock"
+
+
 def recover(output: Path) -> None:
-    """Finish or undo a swap that was interrupted (the machine stopped between its two renames)."""
-    parent = output.parent
-    for old in parent.glob(f"{OLD_PREFIX}{output.name}-*"):
+    """Finish or undo what builds that are gone left beside `output`: a swap stopped between its two renames
+    (the newest previous site is put back), and staging folders. Call it holding the output's lock."""
+    for old in sorted(_abandoned(output, OLD_PREFIX), key=lambda p: p.stat().st_mtime_ns, reverse=True):
         if output.exists():
             shutil.rmtree(old, ignore_errors=True)
         else:
             old.rename(output)
-    for staging in parent.glob(f"{STAGING_PREFIX}{output.name}-*"):
+    for staging in _abandoned(output, STAGING_PREFIX):
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _abandoned(output: Path, prefix: str) -> Iterator[Path]:
+    """Folders '<prefix><output>-<pid>-<token>' whose process is gone (or is this one, which holds the lock).
+    A name without a process id comes from a sitegen before locks and counts as abandoned."""
+    start = f"{prefix}{output.name}-"
+    for folder in list(output.parent.glob(f"{start}*")):
+        pid, sep, _ = folder.name[len(start):].partition("-")
+        owner = int(pid) if sep and pid.isdigit() else None
+        if owner is None or owner == os.getpid() or not process_alive(owner):
+            yield folder
 
 
 def write_site(files: Iterable[OutputFile], output: Path,
                verify: Callable[[Path], list[Diagnostic]] | None = None) -> WriteReport:
-    """Write every file into a staging folder beside `output`, then swap it into place — unless `verify`
-    (given the staging folder) finds errors: then BuildFailed, and the previous site stays."""
-    recover(output)
-    token = uuid.uuid4().hex[:8]
+    """Write every file into a staging folder beside `output`, then swap it into place — unless a file
+    cannot be read or written, or `verify` (given the staging folder) finds errors: then BuildFailed,
+    and the previous site stays. Waits while another build writes `output`."""
+    with file_lock(lock_path(output), f"waiting for another build of {output.name}/ …"):
+        recover(output)
+        return _write_site(files, output, verify)
+
+
+def _write_site(files: Iterable[OutputFile], output: Path,
+                verify: Callable[[Path], list[Diagnostic]] | None) -> WriteReport:
+    token = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     staging = output.parent / f"{STAGING_PREFIX}{output.name}-{token}"
     staging.mkdir(parents=True)
     try:
         written = unchanged = size = 0
+        problems: list[Diagnostic] = []
         for item in files:
-            kept = _stage(item, staging / item.rel, output / item.rel)
+            try:
+                kept = _stage(item, staging / item.rel, output / item.rel)
+            except OSError as exc:
+                problems.append(_unwritable(item, output, exc))
+                continue
             unchanged += kept
             written += not kept
             size += (staging / item.rel).stat().st_size
         removed = _count_removed(output, staging)
-        found = verify(staging) if verify else []
+        found = problems or (verify(staging) if verify else [])
         if has_errors(found):
             raise BuildFailed(found)
         _swap(staging, output, token)
@@ -60,6 +92,15 @@ def write_site(files: Iterable[OutputFile], output: Path,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return WriteReport(written=written, unchanged=unchanged, removed=removed, bytes=size)
+
+
+def _unwritable(item: OutputFile, output: Path, exc: OSError) -> Diagnostic:
+    """A file that could not be staged: its source is unreadable (gone since the build began, or a
+    permission), or the output cannot be written (disk full, a file where a folder must go)."""
+    if item.copy_from is not None and not os.access(item.copy_from, os.R_OK):
+        return error(item.copy_from, None, f"cannot be read: {exc.strerror or exc}",
+                     "was it moved or deleted during the build? Check it is there and readable, then build again")
+    return error(f"{output.name}/{item.rel}", None, f"cannot be written: {exc.strerror or exc}")
 
 
 def _stage(item: OutputFile, target: Path, previous: Path) -> bool:
