@@ -1,17 +1,21 @@
 """`sitegen cache info | prune | clear`: look after the render cache."""
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import shutil
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sitegen.cache import CACHE_TAG, CACHE_TAG_SIGNATURE, MANIFEST, RenderCache
+from sitegen.cache import CACHE_TAG, CACHE_TAG_SIGNATURE, MANIFEST, RenderCache, _safe_relative
 
-LAST_BUILD = "last-build.json"
+LAST_BUILD = "last-build.json"  # the last build into any folder: for `cache info`
+BUILDS = "builds"  # one record per output folder, so the dev server's builds never stand for site/'s
 
 # Everything sitegen writes in a cache folder (cache.py, hashing.py, record_build), by name: nothing
 # else there is ever deleted. Under each folder, the paths it holds at a fixed depth.
@@ -19,8 +23,9 @@ _OUR_FOLDERS = {
     "entries": re.compile(r"entries/([0-9a-f]{2})/\1[0-9a-f]{62}"),
     "reads": re.compile(r"reads/([0-9a-f]{2})/(\1[0-9a-f]{62}\.json|\.\1[0-9a-f]{62}\.json\.[0-9a-f]{32})"),
     "tmp": re.compile(r"tmp/(trash-)?[0-9a-f]{32}"),
+    BUILDS: re.compile(BUILDS + r"/\.?[0-9a-f]{16}\.json(\.[0-9a-f]{32})?"),
 }
-_OUR_FILES = re.compile(r"hashes\.json|\.hashes-\w+|" + re.escape(LAST_BUILD))
+_OUR_FILES = re.compile(r"hashes\.json|\.hashes-\w+|\.?last-build\.json(\.[0-9a-f]{32})?")
 
 
 class NotACache(Exception):
@@ -56,21 +61,91 @@ class CacheInfo:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class BuildRecord:
+    """What one build into one output folder did, as `deploy` needs it."""
+
+    ok: bool
+    finished: float  # time.time() when it ended
+    output: str | None  # the folder it wrote (resolved); None from a caller that did not say
+    drafts: bool
+    inputs: tuple[str, ...]  # site-relative files the animations read
+    files: dict[str, tuple[int, int]]  # output-relative path -> (size, mtime_ns), as the build left them
+
+    @classmethod
+    def from_json(cls, data: Any) -> BuildRecord:
+        """Raises ValueError for anything but a record as record_build writes it (the cache may come from CI)."""
+        try:
+            files = {rel: (int(size), int(mtime)) for rel, (size, mtime) in data.get("files", {}).items()}
+            inputs = tuple(str(rel) for rel in data.get("inputs", []))
+            record = cls(bool(data["ok"]), float(data["finished"]), data.get("output"), bool(data.get("drafts")),
+                         inputs, files)
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"not a build record: {exc}") from None
+        if not all(_safe_relative(rel) for rel in [*files, *inputs]):
+            raise ValueError("a build record names a path outside its folder")
+        return record
+
+
 def record_build(cache: RenderCache, stats: Any, ok: bool, output: Path | None = None,
-                 inputs: list[str] | None = None) -> None:
-    """What the last build did and whether it succeeded: for `cache info` and for `deploy` (which checks
-    that no input changed since)."""
+                 inputs: list[str] | None = None, drafts: bool = False) -> None:
+    """What a build did and whether it succeeded: the numbers for `cache info`, and for `deploy` a record
+    per output folder with every file the build left there (so nothing added later is published) and the
+    inputs to check for changes since."""
     cache.tag()
+    where = str(output.resolve()) if output else None
     record = {"ok": ok, "rendered": stats.rendered, "cached": stats.cached, "failed": stats.failed,
-              "finished": time.time(), "output": str(output.resolve()) if output else None, "inputs": inputs or []}
-    (cache.root / LAST_BUILD).write_text(json.dumps(record))
+              "finished": time.time(), "output": where, "drafts": drafts}
+    _write_atomic(cache.root / LAST_BUILD, json.dumps(record))
+    if output is not None:
+        files = files_in(output) if ok else {}
+        _write_atomic(_record_path(cache, output), json.dumps({**record, "inputs": inputs or [], "files": files}))
+
+
+def files_in(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `folder` by its relative path, with its size and mtime (ns)."""
+    found = {}
+    for dirpath, _, filenames in os.walk(folder):
+        for name in filenames:
+            path = Path(dirpath, name)
+            st = path.lstat()
+            found[path.relative_to(folder).as_posix()] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+def build_record(cache: RenderCache, output: Path) -> BuildRecord | None:
+    """The last build into `output`, or None when there was none (or its record is unreadable)."""
+    try:
+        record = BuildRecord.from_json(json.loads(_record_path(cache, output).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+    return record if record.output == str(output.resolve()) else None
 
 
 def last_build(cache: RenderCache) -> dict[str, Any] | None:
+    """The numbers of the last build into any folder (what `cache info` shows)."""
     try:
         return json.loads((cache.root / LAST_BUILD).read_text())
     except (OSError, ValueError):
         return None
+
+
+def forget_build(cache: RenderCache, output: Path) -> None:
+    """Drop the record of a folder that is gone (the dev server's, when it stops)."""
+    _record_path(cache, output).unlink(missing_ok=True)
+
+
+def _record_path(cache: RenderCache, output: Path) -> Path:
+    name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
+    return cache.root / BUILDS / f"{name}.json"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Readers (a deploy while a build ends) see the old record or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
 
 
 def info(cache: RenderCache) -> CacheInfo:

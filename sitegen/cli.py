@@ -73,13 +73,15 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.set_defaults(run=commands.run_serve)
 
     deploy_cmd = subcommands.add_parser("deploy", parents=[common], help="publish site/ to the gh-pages branch",
-                                     description="Commit the built site/ as the whole tree of a branch (gh-pages) "
-                                     "and push it. Your working tree, index and current branch are not touched.")
+                                     description="Commit the files the last 'sitegen build' wrote into site/ as "
+                                     "the whole tree of a branch (gh-pages) and push it. Your working tree, index "
+                                     "and current branch are not touched.")
     deploy_cmd.add_argument("--remote", default="origin", help="the remote to push to (default: origin)")
     deploy_cmd.add_argument("--branch", default="gh-pages", help="the branch to publish (default: gh-pages)")
     deploy_cmd.add_argument("--message", "-m", help="the commit message (default: names the source commit)")
     deploy_cmd.add_argument("--force", action="store_true", help="replace the remote branch even if it moved on")
     deploy_cmd.add_argument("--no-push", dest="push", action="store_false", help="commit locally, do not push")
+    deploy_cmd.add_argument("--drafts", action="store_true", help="publish a site built with --drafts")
     deploy_cmd.add_argument("--cache-dir", type=Path, metavar="DIR", help="the render cache (where the last build is recorded)")
     deploy_cmd.set_defaults(run=commands.run_deploy)
 

@@ -139,7 +139,17 @@ def run_serve(args: argparse.Namespace) -> int:
         print("Stopped.", flush=True)
     finally:
         server.close()
+        _forget_serve_build(config, args.cache_dir, server.output)
     return EXIT_OK
+
+
+def _forget_serve_build(config, cache_dir: Path | None, output: Path) -> None:  # type: ignore[no-untyped-def]
+    """The record of serve's builds goes with its folder (it was only ever apart from site/'s)."""
+    from sitegen.build import cache_root
+    from sitegen.cache import RenderCache
+    from sitegen.cache_cmd import forget_build
+
+    forget_build(RenderCache(cache_root(config, BuildOptions(root=config.root, cache_dir=cache_dir))), output)
 
 
 def run_deploy(args: argparse.Namespace) -> int:
@@ -153,13 +163,19 @@ def run_deploy(args: argparse.Namespace) -> int:
         _print_diagnostics(problems)
         return EXIT_FAILED
     options = DeployOptions(remote=args.remote, branch=args.branch, message=args.message, force=args.force,
-                            push=args.push)
+                            push=args.push, drafts=args.drafts)
     try:
         done = deploy(config, RenderCache(cache_root(config, BuildOptions(root=args.root, cache_dir=args.cache_dir))),
                       options)
     except DeployError as exc:
         print(f"Not deployed: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    for note in done.notes:
+        print(note)
+    if done.left_out:
+        shown = ", ".join(done.left_out[:10]) + (", …" if len(done.left_out) > 10 else "")
+        print(f"Not published: {len(done.left_out)} files in {config.output_dir}/ that the last build did not "
+              f"write ({shown})")
     if done.commit is None:
         print(f"{done.branch} already holds this site ({done.files} files); nothing to deploy.")
     else:

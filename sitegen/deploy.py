@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from sitegen.cache import RenderCache
-from sitegen.cache_cmd import last_build
+from sitegen.cache_cmd import BuildRecord, build_record, files_in, last_build
 from sitegen.config import SiteConfig
 
 
@@ -25,6 +25,7 @@ class DeployOptions:
     message: str | None = None
     force: bool = False
     push: bool = True
+    drafts: bool = False  # publish a build made with --drafts
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +34,17 @@ class Deployed:
     branch: str
     pushed: bool
     files: int
+    left_out: tuple[str, ...] = ()  # files in site/ that the last build did not write: never published
+    notes: tuple[str, ...] = ()  # what deploy decided for you (which CNAME)
 
 
 def deploy(config: SiteConfig, cache: RenderCache, options: DeployOptions) -> Deployed:
+    """Commit exactly the files the last build wrote into site/ as the branch's tree, and push it."""
     repo = _git_root(config.root)
     site = config.output_path.resolve()
-    _check_build(config, cache, site)
+    now = files_in(site) if site.is_dir() else {}
+    record = _check_build(config, cache, site, now, options)
+    left_out = tuple(sorted(set(now) - set(record.files)))
     ref = f"refs/heads/{options.branch}"
     local = _rev(repo, ref)
     remote = _remote_head(repo, options) if options.push else None
@@ -46,13 +52,16 @@ def deploy(config: SiteConfig, cache: RenderCache, options: DeployOptions) -> De
         raise DeployError(f"{options.remote}/{options.branch} has commits that the local {options.branch} does not; "
                           "someone else deployed. Pull them first, or use --force to replace them")
     parent = local or remote
-    tree, files = _site_tree(repo, site, _cname(config))
+    extra, notes = _extra_files(repo, config, record, remote or local, options.branch)
+    tree, files = _site_tree(repo, site, sorted(record.files), extra)
+    done = Deployed(None, options.branch, False, files, left_out, notes)
     if parent and _git(repo, "rev-parse", f"{parent}^{{tree}}") == tree and not (remote and remote != parent):
-        return Deployed(None, options.branch, False, files)
+        return done
     commit = _commit(repo, tree, parent, options.message or _message(repo))
     _git(repo, "update-ref", "-m", "sitegen deploy", ref, commit, local or "")
+    done = replace(done, commit=commit)
     if not options.push:
-        return Deployed(commit, options.branch, False, files)
+        return done
     push = ["push", options.remote, f"{ref}:{ref}"] + (["--force"] if options.force else [])
     result = subprocess.run(["git", *push], cwd=repo, capture_output=True, text=True)
     if result.returncode != 0:
@@ -62,20 +71,35 @@ def deploy(config: SiteConfig, cache: RenderCache, options: DeployOptions) -> De
             _git(repo, "update-ref", "-d", ref, commit)
         raise DeployError(f"git push to {options.remote} failed; the local {options.branch} was left as it was:\n"
                           + (result.stderr.strip() or result.stdout.strip()))
-    return Deployed(commit, options.branch, True, files)
+    return replace(done, pushed=True)
 
 
-def _check_build(config: SiteConfig, cache: RenderCache, site: Path) -> None:
+def _check_build(config: SiteConfig, cache: RenderCache, site: Path, now: dict[str, tuple[int, int]],
+                 options: DeployOptions) -> BuildRecord:
+    """The record of the last build into site/ (whose files are `now`), once it is known to be what should
+    be published: a good build, without drafts unless asked, of today's sources, and site/ as it left it."""
     if not (site / "index.html").is_file():
         raise DeployError(f"there is no built site in {config.output_dir}/; run 'sitegen build' first")
-    record = last_build(cache)
-    if record is None or not record.get("ok"):
+    record = build_record(cache, site)
+    if record is None or not record.ok or _failed_since(cache, record):
         raise DeployError("the last build failed (or was never recorded); fix it and run 'sitegen build' first")
-    changed = _changed_since(config, record.get("inputs", []), record.get("finished", 0))
+    if record.drafts and not options.drafts:
+        raise DeployError("the last build included drafts (sitegen build --drafts); run 'sitegen build' without "
+                          "--drafts, or deploy with --drafts to publish them")
+    changed = _changed_since(config, list(record.inputs), record.finished)
     if changed:
         raise DeployError(f"{changed} changed after the last build; run 'sitegen build' first")
-    if record.get("output") and Path(record["output"]) != site:
-        raise DeployError(f"the last build wrote {record['output']}, not {site}; run 'sitegen build' first")
+    altered = next((rel for rel, seen in sorted(record.files.items()) if now.get(rel) != seen), None)
+    if altered is not None:
+        what = "was removed" if altered not in now else "changed"
+        raise DeployError(f"{config.output_dir}/{altered} {what} after the last build; run 'sitegen build' first")
+    return record
+
+
+def _failed_since(cache: RenderCache, record: BuildRecord) -> bool:
+    """A later build that failed without saying which folder it was for counts against every folder."""
+    latest = last_build(cache) or {}
+    return latest.get("ok") is False and latest.get("output") is None and latest.get("finished", 0) > record.finished
 
 
 def _changed_since(config: SiteConfig, inputs: list[str], finished: float) -> str | None:
@@ -94,24 +118,41 @@ def _changed_since(config: SiteConfig, inputs: list[str], finished: float) -> st
     return None
 
 
-def _site_tree(repo: Path, site: Path, cname: str | None) -> tuple[str, int]:
-    """The tree object of site/ (plus CNAME), built in a temporary index."""
+def _site_tree(repo: Path, site: Path, files: list[str], extra: dict[str, str]) -> tuple[str, int]:
+    """The tree object of these files of site/ (plus `extra`: name -> blob), built in a temporary index."""
     with tempfile.TemporaryDirectory(prefix="sitegen-deploy-") as scratch:
-        env = {**os.environ, "GIT_INDEX_FILE": str(Path(scratch) / "index")}
-        _git(repo, "--work-tree", str(site), "add", "--all", "--force", ".", env=env)
-        if not (site / ".nojekyll").exists():
-            _add_blob(repo, ".nojekyll", b"", env)
-        if cname and not (site / "CNAME").exists():
-            _add_blob(repo, "CNAME", (cname + "\n").encode(), env)
+        env = {**os.environ, "GIT_INDEX_FILE": str(Path(scratch) / "index"), "GIT_LITERAL_PATHSPECS": "1"}
+        _git(repo, "--work-tree", str(site), "add", "--force", "--pathspec-from-file=-", "--pathspec-file-nul",
+             env=env, stdin="\0".join(files))
+        for name, blob in extra.items():
+            _git(repo, "update-index", "--add", "--cacheinfo", f"100644,{blob},{name}", env=env)
         tree = _git(repo, "write-tree", env=env)
-        files = len(_git(repo, "ls-files", env=env).splitlines())
-    return tree, files
+        count = len(_git(repo, "ls-files", env=env).splitlines())
+    return tree, count
 
 
-def _add_blob(repo: Path, name: str, data: bytes, env: dict[str, str]) -> None:
-    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo, input=data, capture_output=True,
-                          check=True).stdout.decode().strip()
-    _git(repo, "update-index", "--add", "--cacheinfo", f"100644,{blob},{name}", env=env)
+def _extra_files(repo: Path, config: SiteConfig, record: BuildRecord, tip: str | None,
+                 branch: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    """.nojekyll, and the CNAME: the site's own; else the custom domain `url` names; else the one the branch
+    has (GitHub commits one there when you set a domain in the repository's settings)."""
+    extra = {} if ".nojekyll" in record.files else {".nojekyll": _blob(repo, "")}
+    if "CNAME" in record.files:
+        return extra, ()
+    named = _cname(config)
+    kept = _git(repo, "rev-parse", "--verify", "--quiet", f"{tip}:CNAME", check=False) if tip else ""
+    kept_name = _git(repo, "cat-file", "blob", kept).strip() if kept else ""
+    if named:
+        extra["CNAME"] = _blob(repo, named + "\n")
+        replaced = kept_name and kept_name != named
+        return extra, ((f"CNAME: {named}, as url in sitegen.toml says (the branch had {kept_name})",) if replaced else ())
+    if kept:
+        extra["CNAME"] = kept
+        return extra, (f"CNAME: kept {kept_name} from {branch} (url in sitegen.toml names no custom domain)",)
+    return extra, ()
+
+
+def _blob(repo: Path, text: str) -> str:
+    return _git(repo, "hash-object", "-w", "--stdin", stdin=text)
 
 
 def _commit(repo: Path, tree: str, parent: str | None, message: str) -> str:
@@ -167,8 +208,9 @@ def _git_root(folder: Path) -> Path:
     return Path(result.stdout.strip())
 
 
-def _git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, env=env)
-    if result.returncode != 0:
+def _git(repo: Path, *args: str, env: dict[str, str] | None = None, stdin: str | None = None,
+         check: bool = True) -> str:
+    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, env=env, input=stdin)
+    if result.returncode != 0 and check:
         raise DeployError(f"git {' '.join(args[:2])} failed: {result.stderr.strip()}")
     return result.stdout.strip()

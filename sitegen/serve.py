@@ -149,7 +149,7 @@ def make_handler(directory: Path, base_url: str, site: LiveSite, stop: threading
 
         def _not_found(self) -> None:
             page = directory / "404.html"
-            body = self._inject(page.read_bytes()) if page.is_file() else b"<h1>Not found</h1>"
+            body = self._inject(page.read_bytes() if page.is_file() else b"<h1>Not found</h1>")
             self._send(404, "text/html; charset=utf-8", body)
 
         def _inject(self, body: bytes) -> bytes:
