@@ -5,11 +5,15 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.cache_cmd import human_size
 from sitegen.errors import BuildFailed, Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from sitegen.cache import RenderCache
+    from sitegen.config import SiteConfig
 
 log = logging.getLogger("sitegen")
 
@@ -143,7 +147,7 @@ def run_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _forget_serve_build(config, cache_dir: Path | None, output: Path) -> None:  # type: ignore[no-untyped-def]
+def _forget_serve_build(config: SiteConfig, cache_dir: Path | None, output: Path) -> None:
     """The record of serve's builds goes with its folder (it was only ever apart from site/'s)."""
     from sitegen.build import cache_root
     from sitegen.cache import RenderCache
@@ -222,8 +226,9 @@ def run_cache(args: argparse.Namespace) -> int:
             layout = cache_cmd.clear(cache)
             print(f"removed {len(layout.entries())} entries from {cache.root}")
             if layout.theirs:
-                names = ", ".join(p.relative_to(cache.root).as_posix() for p in layout.theirs)
-                print(f"left what sitegen did not write: {names}")
+                names = [p.relative_to(cache.root).as_posix() for p in layout.theirs]
+                print(f"left {len(names)} files and folders that sitegen did not write: " + ", ".join(names[:10])
+                      + (", …" if len(names) > 10 else ""))
             return EXIT_OK
         return _prune(cache, options, args.older_than)
     except cache_cmd.NotACache as refused:
@@ -233,7 +238,7 @@ def run_cache(args: argparse.Namespace) -> int:
         return EXIT_FAILED
 
 
-def _prune(cache, options: BuildOptions, older_than: float | None) -> int:  # type: ignore[no-untyped-def]
+def _prune(cache: RenderCache, options: BuildOptions, older_than: float | None) -> int:
     from sitegen import cache_cmd
     from sitegen.build import current_keys
 
