@@ -50,6 +50,21 @@ class RenderOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on what one animation may ask for, checked before anything is drawn or loaded."""
+
+    max_frame_pixels: int = 4096 * 4096  # width × height of one frame
+    max_frames: int = 5000  # frames of one animation (a directive's 'max_frames:' overrides it)
+    max_data_size: str | int = "1 GiB"  # the arrays of one animation's 'data:', once loaded
+
+    @property
+    def max_data_bytes(self) -> int:
+        from sitegen.sizes import parse_bytes
+
+        return parse_bytes(self.max_data_size)
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     root: Path = Path(".")
     title: str = "My portfolio"
@@ -65,6 +80,7 @@ class SiteConfig:
     author: Author = field(default_factory=Author)
     theme: ThemeOptions = field(default_factory=ThemeOptions)
     render: RenderOptions = field(default_factory=RenderOptions)
+    limits: Limits = field(default_factory=Limits)
     drafts: bool = False
 
     @property
@@ -151,7 +167,10 @@ _THEME: dict[str, tuple[type, Check | None]] = {
     "code_style_light": (str, None), "code_style_dark": (str, None),
 }
 _RENDER: dict[str, tuple[type, Check | None]] = {"preset": (str, _preset), "script_memory": (str, _memory)}
-_TABLES = {"author": _AUTHOR, "theme": _THEME, "render": _RENDER}
+_LIMITS: dict[str, tuple[type | tuple[type, ...], Check | None]] = {
+    "max_frame_pixels": (int, _positive), "max_frames": (int, _positive), "max_data_size": ((str, int), _memory),
+}
+_TABLES = {"author": _AUTHOR, "theme": _THEME, "render": _RENDER, "limits": _LIMITS}
 
 
 def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -> tuple[SiteConfig, list[Diagnostic]]:
@@ -172,13 +191,14 @@ def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -
     author = _check_table(raw.get("author", {}), _AUTHOR, "author", where, problems)
     theme = _check_table(raw.get("theme", {}), _THEME, "theme", where, problems)
     render = _check_table(raw.get("render", {}), _RENDER, "render", where, problems)
+    limits = _check_table(raw.get("limits", {}), _LIMITS, "limits", where, problems)
     if "links" in author:
         author["links"] = _links(author["links"], "author.links", where, problems)
     if "nav" in theme:
         theme["nav"] = _links(theme["nav"], "theme.nav", where, problems)
     _check_style(theme, where, problems)
     config = SiteConfig(root=root, author=Author(**author), theme=ThemeOptions(**theme),
-                        render=RenderOptions(**render), **top)
+                        render=RenderOptions(**render), limits=Limits(**limits), **top)
     return _finish(config, base_url, drafts), problems
 
 
@@ -194,7 +214,7 @@ def normalise_base_url(value: str) -> str:
     return "/" + "".join(p + "/" for p in parts)
 
 
-def _check_table(raw: Any, schema: dict[str, tuple[type, Check | None]], table: str,
+def _check_table(raw: Any, schema: dict[str, tuple[type | tuple[type, ...], Check | None]], table: str,
                  where: "_KeyLines", problems: list[Diagnostic], extra: set[str] = frozenset()) -> dict[str, Any]:
     if not isinstance(raw, dict):
         problems.append(error(where.path, where.line(table, None), f"[{table}] must be a table"))
@@ -209,7 +229,7 @@ def _check_table(raw: Any, schema: dict[str, tuple[type, Check | None]], table: 
                                   did_you_mean(key, list(schema) + sorted(extra))))
             continue
         expected, check = schema[key]
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        if not isinstance(value, expected) or (isinstance(value, bool) and bool not in _types(expected)):
             problems.append(error(where.path, where.line(table, key),
                                   f"'{dotted}' must be {_type_name(expected)}, not {_type_name(type(value))}"))
             continue
@@ -248,9 +268,14 @@ def _check_style(theme: dict[str, Any], where: "_KeyLines", problems: list[Diagn
                                   f"'theme.{key}' names no Pygments style: '{name}'", did_you_mean(name, styles)))
 
 
-def _type_name(kind: type) -> str:
-    return {str: "a string", int: "an integer", list: "a list", dict: "a table", bool: "true or false",
-            float: "a number"}.get(kind, kind.__name__)
+def _types(expected: type | tuple[type, ...]) -> tuple[type, ...]:
+    return expected if isinstance(expected, tuple) else (expected,)
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "a string", int: "an integer", list: "a list", dict: "a table", bool: "true or false",
+             float: "a number"}
+    return " or ".join(names.get(k, k.__name__) for k in _types(kind))
 
 
 def _toml_error_line(message: str) -> int | None:

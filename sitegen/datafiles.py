@@ -1,14 +1,17 @@
-"""Data files an animation reads: where they are (never outside the site folder) and their arrays
-(.npy, .npz, .npz#name, .csv). Nothing is ever unpickled."""
+"""Data files an animation reads: where they are (never outside the site folder), how much memory
+their arrays take (from headers, before loading) and the arrays themselves (.npy, .npz, .npz#name,
+.csv). Nothing is ever unpickled."""
 from __future__ import annotations
 
 import codecs
 import csv
 import math
 import zipfile
+import zlib
 from array import array
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 import numpy as np
 
@@ -84,6 +87,94 @@ def load(refs: list[tuple[str, DataRef]]) -> DataSet:
     return DataSet(arrays=arrays, primary_name=primary, columns=columns, sources=sources)
 
 
+def decoded_size(ref: DataRef) -> int:
+    """Bytes the arrays `ref` names take once loaded, from the .npy headers (an .npz member's header
+    is the start of its stream: only that much is decompressed) or by counting a CSV's cells. Cheap
+    enough for every build; nothing large is read into memory."""
+    suffix = ref.path.suffix.lower()
+    try:
+        if suffix == ".npy":
+            with ref.path.open("rb") as handle:
+                return _array_bytes(handle, ref)
+        if suffix == ".npz":
+            return _npz_size(ref)
+        if suffix == ".csv":
+            return _csv_size(ref)
+    except OSError as exc:
+        raise DataError(f"'{ref.written}' cannot be read: {exc}") from None
+    raise DataError(f"'{ref.written}': sitegen reads {', '.join(SUFFIXES)} files, not '{suffix or 'no suffix'}'")
+
+
+_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+
+
+def _array_bytes(handle: BinaryIO, ref: DataRef) -> int:
+    try:
+        version = np.lib.format.read_magic(handle)
+        if version not in _HEADER_READERS:
+            raise ValueError(f".npy format version {version[0]}.{version[1]} is not one sitegen reads")
+        shape, _, dtype = _HEADER_READERS[version](handle)
+    except ValueError as exc:
+        raise DataError(f"'{ref.written}' is not a readable {ref.path.suffix.lower()} file: {exc}") from None
+    if dtype.hasobject:
+        raise _pickled(ref)
+    return math.prod(shape) * dtype.itemsize
+
+
+def _npz_size(ref: DataRef) -> int:
+    try:
+        with zipfile.ZipFile(ref.path) as archive:
+            members = {_array_name(info.filename): info for info in archive.infolist() if not info.is_dir()}
+            return sum(_member_size(archive, members[name], ref) for name in _wanted(ref, list(members)))
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise DataError(f"'{ref.written}' is not a readable .npz file: {exc}") from None
+
+
+def _array_name(member: str) -> str:
+    return member.removesuffix(".npy")  # as numpy names an archive's arrays
+
+
+def _member_size(archive: zipfile.ZipFile, info: zipfile.ZipInfo, ref: DataRef) -> int:
+    """The larger of what the array's header and what the zip directory say it holds."""
+    with archive.open(info) as member:
+        if member.read(len(np.lib.format.MAGIC_PREFIX)) != np.lib.format.MAGIC_PREFIX:
+            raise DataError(f"'{ref.written}': '{info.filename}' in the archive is not a NumPy array",
+                            "an .npz for sitegen holds arrays only, as np.savez writes them")
+        member.seek(0)
+        return max(_array_bytes(member, ref), info.file_size)
+
+
+def _csv_size(ref: DataRef) -> int:
+    """Eight bytes per cell; cells counted as separators and line ends (quoted commas count too, so
+    this never underestimates). Checks the text is UTF-8 on the way."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    cells = 1
+    with ref.path.open("rb") as handle:
+        try:
+            while chunk := handle.read(_CHUNK):
+                decoder.decode(chunk)
+                cells += chunk.count(b",") + chunk.count(b"\n")
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise _not_utf8(ref) from None
+    return cells * 8
+
+
+def _pickled(ref: DataRef) -> DataError:
+    return DataError(f"'{ref.written}' holds Python objects (a pickled array), which sitegen never loads",
+                     "save plain numeric arrays, e.g. np.save(path, np.asarray(x, dtype=float))")
+
+
+def _wanted(ref: DataRef, names: list[str]) -> list[str]:
+    """The arrays of an archive that `ref` asks for: its '#name', else all."""
+    wanted = [ref.pick] if ref.pick else names
+    missing = [n for n in wanted if n not in names]
+    if missing:
+        raise DataError(f"'{ref.written}': no array '{missing[0]}' in the archive",
+                        f"it holds: {', '.join(names) or 'nothing'}")
+    return wanted
+
+
 def _read(ref: DataRef) -> tuple[dict[str, np.ndarray], tuple[str, ...]]:
     suffix = ref.path.suffix.lower()
     if suffix == ".npy":
@@ -100,8 +191,7 @@ def _npy(ref: DataRef) -> np.ndarray:
         return np.load(ref.path, allow_pickle=False)
     except ValueError as exc:
         if "pickle" in str(exc).lower():
-            raise DataError(f"'{ref.written}' holds Python objects (a pickled array), which sitegen never loads",
-                            "save plain numeric arrays, e.g. np.save(path, np.asarray(x, dtype=float))") from None
+            raise _pickled(ref) from None
         raise DataError(f"'{ref.written}' is not a readable .npy file: {exc}") from None
     except OSError as exc:
         raise DataError(f"'{ref.written}' is not a readable .npy file: {exc}") from None
@@ -110,20 +200,18 @@ def _npy(ref: DataRef) -> np.ndarray:
 def _npz(ref: DataRef) -> dict[str, np.ndarray]:
     try:
         with np.load(ref.path, allow_pickle=False) as archive:
-            names = list(archive.files)
-            wanted = [ref.pick] if ref.pick else names
-            missing = [n for n in wanted if n not in names]
-            if missing:
-                raise DataError(f"'{ref.written}': no array '{missing[0]}' in the archive",
-                                f"it holds: {', '.join(names) or 'nothing'}")
-            return {name: archive[name] for name in wanted}
+            arrays = {name: archive[name] for name in _wanted(ref, list(archive.files))}
     except ValueError as exc:
         if "pickle" in str(exc).lower():
-            raise DataError(f"'{ref.written}' holds Python objects (a pickled array), which sitegen never loads",
-                            "save plain numeric arrays with np.savez") from None
+            raise _pickled(ref) from None
         raise DataError(f"'{ref.written}' is not a readable .npz file: {exc}") from None
-    except (OSError, zipfile.BadZipFile) as exc:
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as exc:
         raise DataError(f"'{ref.written}' is not a readable .npz file: {exc}") from None
+    for name, value in arrays.items():
+        if not isinstance(value, np.ndarray):  # numpy hands back the bytes of a member that is no array
+            raise DataError(f"'{ref.written}': '{name}' in the archive is not a NumPy array",
+                            "an .npz for sitegen holds arrays only, as np.savez writes them")
+    return arrays
 
 
 def _csv(ref: DataRef) -> tuple[dict[str, np.ndarray], tuple[str, ...]]:
@@ -131,7 +219,7 @@ def _csv(ref: DataRef) -> tuple[dict[str, np.ndarray], tuple[str, ...]]:
     but every message names the row's own line in the file."""
     header, values, rows = _csv_cells(ref)
     table = np.frombuffer(values, dtype=np.float64).reshape(rows, len(header))
-    arrays = {name: table[:, i].copy() for i, name in enumerate(header)}
+    arrays = {name: table[:, i] for i, name in enumerate(header)}  # views: the numbers are held once
     arrays["table"] = table
     if ref.pick:
         if ref.pick not in arrays:

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from sitegen import RENDERER_VERSION
-from sitegen.config import SiteConfig
+from sitegen.config import Limits, SiteConfig
 from sitegen.datafiles import DataError, DataRef, load, resolve
 from sitegen.directives import Directive
 from sitegen.errors import Diagnostic, error
 from sitegen.hashing import DigestMemo
+from sitegen.limits import check_before_loading, check_natural_frames, max_frames
 from sitegen.model import Post
 from sitegen.sizes import parse_bytes
 from sitegen.styles import variant_styles
@@ -101,11 +102,11 @@ class _PlanError(Exception):
 def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: DigestMemo,
               versions: dict[str, str], encoder_settings: dict[str, Any], preset: str,
               reads: ReadsLookup) -> AnimationPlan:
-    refs = _resolve_all(directive, post_dir, config.root)
+    refs = _resolve_all(directive, post_dir, config.root, config.limits)
     script = _resolve_file(directive, "script", post_dir, config.root) if directive.script else None
     audio = _resolve_file(directive, "audio", post_dir, config.root) if directive.options["audio"] else None
     _check_formats(directive, audio is not None)
-    frames = _check_kind(directive, refs)
+    frames = _check_kind(directive, refs, config.limits)
     code = [script.path, *local_imports(script.path, config.root)] if script else []
     code_digests = [[p.resolve().relative_to(config.root.resolve()).as_posix(), memo.digest(p)] for p in code]
     data_digests = [memo.digest(r.path) for _, r in refs]
@@ -146,7 +147,7 @@ def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: Di
             width=width, height=height, dpi=dpi, fps=float(options["fps"]), frames=count,
             formats=tuple(options["formats"]), poster_frame=options["poster_frame"], loop=options["loop"],
             audio=str(audio.path) if audio else None, timeout=float(options["timeout"]),
-            max_frames=options["max_frames"], inputs=tuple(inputs + extra_inputs),
+            max_frames=max_frames(directive, config.limits), inputs=tuple(inputs + extra_inputs),
             fixed_size=directive.kind is not None or "size" in directive.key_lines or "width" in directive.key_lines,
             script_params=tuple(sorted(options["params"].items())), preset=preset,
             base_key=base_key, reads_known=recorded is not None, site_root=str(config.root.resolve()),
@@ -189,13 +190,15 @@ def _even(value: float) -> int:
     return max(2, int(round(value / 2)) * 2)
 
 
-def _resolve_all(directive: Directive, post_dir: Path, root: Path) -> list[tuple[str, DataRef]]:
+def _resolve_all(directive: Directive, post_dir: Path, root: Path, limits: Limits) -> list[tuple[str, DataRef]]:
+    """The data files, and every limit checked before they are loaded (all problems at once)."""
     refs, problems = [], []
     for name, written in directive.data:
         try:
             refs.append((name, resolve(written, post_dir, root)))
         except DataError as exc:
             problems.append(error(directive.post, directive.line_of("data"), str(exc), exc.hint))
+    problems += check_before_loading(directive, refs, limits)
     if problems:
         raise _PlanError(problems)
     return refs
@@ -209,8 +212,8 @@ def _resolve_file(directive: Directive, key: str, post_dir: Path, root: Path) ->
         raise _PlanError([error(directive.post, directive.line_of(key), message, exc.hint)]) from None
 
 
-def _check_kind(directive: Directive, refs: list[tuple[str, DataRef]]) -> int | None:
-    """Load the data and let the kind check it; the animation's natural frame count."""
+def _check_kind(directive: Directive, refs: list[tuple[str, DataRef]], limits: Limits) -> int | None:
+    """Load the data and let the kind check it; the animation's natural frame count (within the limit)."""
     if directive.kind is None:
         return None
     from sitegen.kinds import KINDS
@@ -226,7 +229,11 @@ def _check_kind(directive: Directive, refs: list[tuple[str, DataRef]]) -> int | 
     found = kind.check(data, dict(directive.params))
     if found:
         raise _PlanError([error(directive.post, directive.line_of(p.key), p.message, p.hint) for p in found])
-    return kind.frame_count(data, dict(directive.params))
+    natural = kind.frame_count(data, dict(directive.params))
+    over = check_natural_frames(directive, natural, limits)
+    if over:
+        raise _PlanError(over)
+    return natural
 
 
 def local_imports(script: Path, root: Path) -> list[Path]:

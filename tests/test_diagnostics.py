@@ -92,3 +92,19 @@ def test_a_latin1_csv_is_an_error_naming_the_file_and_line_and_the_build_goes_on
     assert "save the file as UTF-8" in result.err
     assert "2024-01-02-m.md:6: error: data file 'missing.csv' not found" in result.err
     assert "Build failed: 2 errors" in result.err
+
+
+def test_an_npz_holding_something_other_than_arrays_is_an_error_not_a_traceback(site):
+    import zipfile
+
+    import numpy as np
+
+    root = site({"content/posts/2024-01-01-z.md": post("Z", fence("kind: heatmap\ndata: odd.npz\nalt: x"))})
+    with zipfile.ZipFile(root / "content/posts/odd.npz", "w") as archive:
+        with archive.open("frames.npy", "w") as member:
+            np.save(member, np.zeros((3, 4, 4)))
+        archive.writestr("notes.txt", "not an array")
+    result = run_cli("build", cwd=root)
+    assert result.code == 1
+    assert_no_traceback(result.text)
+    assert "2024-01-01-z.md:6: error: 'odd.npz': 'notes.txt' in the archive is not a NumPy array" in result.err, result.err
