@@ -22,7 +22,7 @@ BUILDS = "builds"  # one record per output folder, so the dev server's builds ne
 _OUR_FOLDERS = {
     "entries": re.compile(r"entries/([0-9a-f]{2})/\1[0-9a-f]{62}"),
     "reads": re.compile(r"reads/([0-9a-f]{2})/(\1[0-9a-f]{62}\.json|\.\1[0-9a-f]{62}\.json\.[0-9a-f]{32})"),
-    "tmp": re.compile(r"tmp/(trash-)?[0-9a-f]{32}"),
+    "tmp": re.compile(r"tmp/(trash-|[0-9]+-)?[0-9a-f]{32}"),  # staging folders carry their build's PID
     BUILDS: re.compile(BUILDS + r"/\.?[0-9a-f]{16}\.json(\.[0-9a-f]{32})?"),
 }
 _OUR_FILES = re.compile(r"hashes\.json|\.hashes-\w+|\.?last-build\.json(\.[0-9a-f]{32})?")

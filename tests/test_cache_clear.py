@@ -30,11 +30,13 @@ def test_clear_deletes_sitegen_entries_and_keeps_what_it_did_not_write(site):
     (cache / "entries/zz/my-folder").mkdir(parents=True)
     (cache / "entries/zz/my-folder/keep.txt").write_text("mine too")
     (cache / "tmp/keep.txt").write_text("and this")
+    (cache / "tmp/4242-0123456789abcdef0123456789abcdef").mkdir()  # a staging folder a killed build left
     cleared = run_cli("cache", "clear", cwd=root)
     assert cleared.code == 0, cleared.text
     assert "removed 2 entries" in cleared.out
     assert "notes.txt" in cleared.out and "entries/zz/my-folder" in cleared.out  # what it left, and why
     assert set(files_under(cache)) == {"CACHEDIR.TAG", "notes.txt", "entries/zz/my-folder/keep.txt", "tmp/keep.txt"}
+    assert sorted(p.name for p in (cache / "tmp").iterdir()) == ["keep.txt"]
     assert counts(run_cli("build", cwd=root)) == (2, 0)  # nothing of the cache is left to reuse
 
 
