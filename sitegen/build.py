@@ -76,9 +76,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     animations, animated = clock.lap("animate", render_animations(plans, cache, memo, options.jobs or default_workers(),
                                                                      progress))
     posts = embed_figures(posts, animations.variants, downloads(plans), theme)
-    site, assembled = clock.lap("assemble", assemble(posts, config, theme))
+    others = [*site_files(sources, theme, inputs_of(plans)), *animations.outputs, *download_files(plans)]
+    site, assembled = clock.lap("assemble", assemble(posts, config, theme, others))
     pages, rendered = clock.lap("render", render_pages(site, theme))
-    files = [*pages, *site_files(sources, theme, inputs_of(plans)), *animations.outputs, *download_files(plans)]
+    files = [*pages, *others]
     diagnostics = tuple(_strict([*problems, *found, *parsed, *planned, *animated, *assembled, *rendered], options.strict))
     memo.save()
     try:
