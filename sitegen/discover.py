@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sitegen.errors import Diagnostic, warning
+from sitegen.errors import Diagnostic, error, warning
 from sitegen.model import SourceFile
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -14,7 +14,8 @@ _IGNORED_NAMES = {"__pycache__", "Thumbs.db", ".DS_Store"}
 
 def discover(content: Path, site_root: Path) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, ...]]:
     """Every usable file under `content`, sorted by path. Hidden files and editor leftovers are skipped;
-    a symlink that points outside the site folder is skipped with a warning."""
+    a symlink that points outside the site folder, or anything but a file, is skipped with a warning;
+    a symlink to nothing is an error."""
     if not content.is_dir():
         return (), (warning(content.name, None, f"there is no {content.name}/ folder here, so the site is empty",
                             "run 'sitegen init' to start a site, or 'sitegen build --root DIR' for one elsewhere"),)
@@ -28,12 +29,25 @@ def discover(content: Path, site_root: Path) -> tuple[tuple[SourceFile, ...], tu
                 continue
             path = Path(dirpath) / name
             rel = path.relative_to(content).as_posix()
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                problems.append(warning(f"{content.name}/{rel}", None,
-                                        "skipped: a symlink that points outside the site folder"))
+            problem = _unusable(path, f"{content.name}/{rel}", root)
+            if problem:
+                problems.append(problem)
                 continue
             files.append(SourceFile(path=path, rel=rel, kind=_kind(rel)))
     return tuple(sorted(files, key=lambda f: f.rel)), tuple(problems)
+
+
+def _unusable(path: Path, shown: str, root: Path) -> Diagnostic | None:
+    """Why the file at `path` cannot be part of the site, or None."""
+    if path.is_symlink():
+        if not path.exists():  # dangling, or a loop of links
+            return error(shown, None, f"a symlink to '{os.readlink(path)}', which does not exist",
+                         "point it at an existing file, or remove it")
+        if not path.resolve().is_relative_to(root):
+            return warning(shown, None, "skipped: a symlink that points outside the site folder")
+    if not path.is_file():
+        return warning(shown, None, "skipped: not a regular file (a pipe, socket or device)")
+    return None
 
 
 def _ignored(name: str) -> bool:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -45,6 +45,7 @@ def load_yaml_mapping(yaml_text: str, path: str, first_line: int, what: str) -> 
     """Load a YAML mapping safely; returns it and the 1-based line of each top-level key.
     `first_line` is the line of the YAML's first line in `path`; `what` names it in messages."""
     loader = _Loader(yaml_text)
+    node: yaml.Node | None = None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -61,6 +62,8 @@ def load_yaml_mapping(yaml_text: str, path: str, first_line: int, what: str) -> 
                            "check the indentation and quote values that contain ': ' or start with a special character") from None
     except yaml.YAMLError as exc:
         raise SitegenError(path, first_line, f"{what} is not valid YAML: {exc}") from None
+    except (ValueError, OverflowError) as exc:  # a value that looks like a type it cannot be: 2024-13-45
+        raise _unconstructible(node, exc, path, first_line, what) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -68,3 +71,39 @@ def load_yaml_mapping(yaml_text: str, path: str, first_line: int, what: str) -> 
                            "write 'key: value' lines, e.g. 'title: My project'")
     key_lines = {str(key.value): first_line + key.start_mark.line for key, _ in node.value}
     return {str(k): v for k, v in data.items()}, key_lines
+
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_DATE_HINT = ("write a real date as YYYY-MM-DD and a time as HH:MM:SS, from 00:00:00 to 23:59:59, "
+              "or quote the value to keep it as text")
+
+
+def _unconstructible(root: yaml.Node | None, exc: Exception, path: str, first_line: int, what: str) -> SitegenError:
+    """The error for a value YAML recognises but cannot build (a date like 2024-13-45): at its line."""
+    checker = yaml.constructor.SafeConstructor()
+    for key, node in _scalars(root, "") if root is not None else ():
+        if node.tag == _TIMESTAMP_TAG:
+            try:
+                checker.construct_yaml_timestamp(node)
+            except ValueError as problem:
+                return SitegenError(path, first_line + node.start_mark.line,
+                                    f"'{key}' is not a valid date: {node.value} ({problem})", _DATE_HINT)
+    return SitegenError(path, first_line, f"{what} holds a value that cannot be read: {exc}")
+
+
+def _scalars(node: yaml.Node, key: str, seen: set[int] | None = None) -> Iterator[tuple[str, yaml.ScalarNode]]:
+    """Every scalar below `node` with the dotted key that leads to it ('event.held', 'talks[2]')."""
+    seen = set() if seen is None else seen
+    if id(node) in seen:  # an alias can make the graph a cycle
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        yield key, node
+    elif isinstance(node, yaml.MappingNode):
+        for name, value in node.value:
+            inner = f"{key}.{name.value}" if key else str(name.value)
+            yield from _scalars(name, inner, seen)  # a key can be a date too
+            yield from _scalars(value, inner, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _scalars(item, f"{key}[{index}]", seen)

@@ -46,6 +46,8 @@ def parse_source(source: SourceFile, context: ParseContext, renderer: MarkdownRe
         return None, [exc.diagnostic()]
     except UnicodeDecodeError as exc:
         return None, [error(shown, None, f"not UTF-8 text: {exc.reason}", "save the file as UTF-8")]
+    except OSError as exc:  # removed or made unreadable since the build looked
+        return None, [error(shown, None, f"cannot be read: {exc.strerror or exc}")]
     fields = _Fields(front, shown, source.rel)
     post = _build_post(source, fields, context, renderer)
     return (None if fields.fatal else post), fields.problems

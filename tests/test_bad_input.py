@@ -1,0 +1,80 @@
+"""Input a user can get wrong: each is a diagnostic with file:line, the build goes on, reports every
+problem, exits non-zero and leaves the last good site/ as it was. Never a traceback."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import post, run_cli
+from test_build import snapshot
+
+GOOD = {"content/posts/good.md": post("Good", "Fine.", date="2024-01-05"),
+        "content/assets/pic.svg": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>'}
+
+
+def _built(site) -> Path:  # type: ignore[no-untyped-def]
+    root = site(GOOD)
+    result = run_cli("build", "-q", cwd=root)
+    assert result.code == 0, result.text
+    return root
+
+
+def _failed_build(root: Path) -> str:
+    before = snapshot(root / "site")
+    result = run_cli("build", "-q", cwd=root)
+    assert result.code == 1, result.text
+    assert "Traceback" not in result.err, result.err
+    assert "Build failed" in result.err and "The previous site was left as it was" in result.err
+    assert snapshot(root / "site") == before
+    return result.err
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("2024-13-45", "month must be in 1..12"),
+    ("2024-02-30", "day is out of range for month"),
+    ("2024-01-01 25:61:00", "hour must be in 0..23"),
+])
+def test_a_date_that_is_no_date_names_its_line(site, value, problem):
+    root = _built(site)
+    (root / "content/posts/when.md").write_text(f"---\ntitle: When\n\ndate: {value}\n---\nText.\n")
+    err = _failed_build(root)
+    assert f"content/posts/when.md:4: error: 'date' is not a valid date: {value} ({problem})" in err
+    assert "YYYY-MM-DD" in err
+
+
+def test_a_date_deeper_in_the_front_matter_names_its_line_and_key(site):
+    root = _built(site)
+    (root / "content/posts/talk.md").write_text("---\ntitle: Talk\nevent:\n  venue: Hall\n  held: 2024-00-10\n---\nx\n")
+    err = _failed_build(root)
+    assert "content/posts/talk.md:5: error: 'event.held' is not a valid date: 2024-00-10" in err
+
+
+def test_a_dangling_symlink_in_content_is_an_error_naming_where_it_points(site):
+    root = _built(site)
+    os.symlink("gone.png", root / "content/assets/chart.png")
+    err = _failed_build(root)
+    assert "content/assets/chart.png: error: a symlink to 'gone.png', which does not exist" in err
+
+
+def test_a_permalink_inside_a_generated_file_is_an_error(site):
+    root = _built(site)
+    (root / "content/posts/map.md").write_text("---\ntitle: Map\npermalink: /sitemap.xml/\n---\nx\n")
+    err = _failed_build(root)
+    assert "content/posts/map.md:3: error: " in err and "site/sitemap.xml/index.html" in err
+    assert "the generated sitemap.xml" in err
+
+
+def test_every_bad_input_is_reported_in_one_build_and_the_good_posts_still_checked(site):
+    root = _built(site)
+    (root / "content/posts/month.md").write_text("---\ntitle: M\ndate: 2024-13-45\n---\nx\n")
+    (root / "content/posts/hour.md").write_text("---\ntitle: H\ndate: 2024-01-01 25:61:00\n---\nx\n")
+    (root / "content/posts/map.md").write_text("---\ntitle: Map\npermalink: /sitemap.xml/\n---\nx\n")
+    (root / "content/posts/layout.md").write_text("---\ntitle: L\nlayout: singel\n---\nx\n")
+    os.symlink("gone.png", root / "content/assets/chart.png")
+    err = _failed_build(root)
+    for where in ("content/posts/month.md:3", "content/posts/hour.md:3", "content/posts/map.md:3",
+                  "content/posts/layout.md:3", "content/assets/chart.png"):
+        assert f"{where}: error:" in err, where
+    assert "Build failed: 5 errors" in err
