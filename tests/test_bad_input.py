@@ -78,3 +78,22 @@ def test_every_bad_input_is_reported_in_one_build_and_the_good_posts_still_check
                   "content/posts/layout.md:3", "content/assets/chart.png"):
         assert f"{where}: error:" in err, where
     assert "Build failed: 5 errors" in err
+
+
+def test_a_file_gone_before_it_is_written_is_an_error_naming_it_and_the_site_stays(tmp_path):
+    """A file deleted (or made unreadable) while the build runs: too quick to time through the CLI, so
+    write_site is given one that is already gone."""
+    from sitegen.errors import BuildFailed
+    from sitegen.model import OutputFile
+    from sitegen.write import write_site
+
+    output = tmp_path / "site"
+    write_site([OutputFile(rel="index.html", data=b"<p>good</p>")], output)
+    with pytest.raises(BuildFailed) as failed:
+        write_site([OutputFile(rel="index.html", data=b"<p>new</p>"),
+                    OutputFile(rel="a.png", copy_from=tmp_path / "content/a.png")], output)
+    assert [d.format() for d in failed.value.diagnostics] == [
+        f"{tmp_path}/content/a.png: error: cannot be read: No such file or directory (was it moved or deleted "
+        "during the build? Check it is there and readable, then build again)"]
+    assert (output / "index.html").read_bytes() == b"<p>good</p>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging folder, no lock file left
