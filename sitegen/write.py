@@ -61,6 +61,11 @@ def write_site(files: Iterable[OutputFile], output: Path,
     """Write every file into a staging folder beside `output`, then swap it into place — unless a file
     cannot be read or written, or `verify` (given the staging folder) finds errors: then BuildFailed,
     and the previous site stays. Waits while another build writes `output`."""
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # output_dir below a file, or where the user may not write
+        raise BuildFailed([error(output, None, f"cannot make the output folder here: {exc.strerror or exc}",
+                                 "set output_dir in sitegen.toml to a folder you can write")]) from None
     with file_lock(lock_path(output), f"waiting for another build of {output.name}/ …"):
         recover(output)
         return _write_site(files, output, verify)

@@ -97,3 +97,11 @@ def test_a_file_gone_before_it_is_written_is_an_error_naming_it_and_the_site_sta
         "during the build? Check it is there and readable, then build again)"]
     assert (output / "index.html").read_bytes() == b"<p>good</p>"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging folder, no lock file left
+
+
+def test_an_output_folder_that_cannot_be_made_is_an_error(site):
+    root = site({**GOOD, "notes.txt": "mine\n"}, config='output_dir = "notes.txt/site"\n')
+    result = run_cli("build", "-q", cwd=root)
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert "notes.txt/site: error: cannot make the output folder here: File exists" in result.err
+    assert (root / "notes.txt").read_text() == "mine\n"
