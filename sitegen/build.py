@@ -84,11 +84,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     memo.save()
     try:
         if has_errors(diagnostics):
-            record_build(cache, animations.stats, ok=False)
+            record_build(cache, animations.stats, ok=False, output=config.output_path, drafts=config.drafts)
             raise BuildFailed(diagnostics)
         verify = (lambda staging: _strict(check_site(staging, config.base_url, config.output_dir), True)) if options.strict else None
         written = clock.lap("write", write_site(files, config.output_path, verify))
-        record_build(cache, animations.stats, ok=True, output=config.output_path,
+        record_build(cache, animations.stats, ok=True, output=config.output_path, drafts=config.drafts,
                      inputs=_relative(config.root, inputs_of(plans)))
     finally:
         for folder in animations.scratch:
@@ -110,6 +110,7 @@ def current_keys(options: BuildOptions) -> set[str]:
     for preset in PRESETS:
         plans, planned = plan(posts, config, memo, *encoder_facts(preset), preset=preset, reads=cache.reads)
         keys |= {job.key for p in plans for job in p.jobs}
+        keys |= {job.base_key for p in plans for job in p.jobs if job.script}  # their dependency records
         diagnostics += planned if preset == PRESETS[0] else []
     memo.save()
     if has_errors(diagnostics):
@@ -147,7 +148,7 @@ def parse_all(sources: Iterable[SourceFile], config: SiteConfig) -> tuple[list[P
     """Parse every post and page; in worker processes when there are many (Markdown is the slow part)."""
     sources = list(sources)
     context = ParseContext(content_dir=config.content_dir, content_files=frozenset(s.rel for s in sources),
-                           permalink=config.permalink)
+                           permalink=config.permalink, raw_html=config.markdown.raw_html)
     texts = [s for s in sources if s.kind != "asset"]
     parse = partial(_parse_one, context=context)
     workers = min(os.cpu_count() or 1, len(texts) // PARALLEL_PARSE_MIN)

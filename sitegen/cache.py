@@ -107,7 +107,7 @@ class RenderCache:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             found = data["reads"]
-            if data.get("key") != base_key or not all(_safe_relative(p) for p in found):
+            if data.get("key") != base_key or not all(safe_relative(p) for p in found):
                 raise ValueError("not a dependency record of this key")
         except FileNotFoundError:
             return None
@@ -204,7 +204,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _safe_relative(rel: object) -> bool:
+def safe_relative(rel: object) -> bool:
     """A path that stays inside the site folder: relative, no '..', no empty parts."""
     if not isinstance(rel, str) or not rel or rel.startswith("/") or "\\" in rel:
         return False

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sitegen.cache import CACHE_TAG, CACHE_TAG_SIGNATURE, MANIFEST, RenderCache, _safe_relative
+from sitegen.cache import CACHE_TAG, CACHE_TAG_SIGNATURE, MANIFEST, ORPHAN_SECONDS, RenderCache, safe_relative
 
 LAST_BUILD = "last-build.json"  # the last build into any folder: for `cache info`
 BUILDS = "builds"  # one record per output folder, so the dev server's builds never stand for site/'s
@@ -82,7 +82,7 @@ class BuildRecord:
                          inputs, files)
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"not a build record: {exc}") from None
-        if not all(_safe_relative(rel) for rel in [*files, *inputs]):
+        if not all(safe_relative(rel) for rel in [*files, *inputs]):
             raise ValueError("a build record names a path outside its folder")
         return record
 
@@ -191,6 +191,10 @@ def prune(cache: RenderCache, keep: set[str] | None, older_than_days: float | No
             freed += sum(p.stat().st_size for p in entry.iterdir() if p.is_file())
             shutil.rmtree(entry, ignore_errors=True)
             removed += 1
+    for record in sorted((cache.root / "reads").glob("*/*.json")):  # a script's dependency record, by base key
+        if keep is not None and record.stem not in keep:
+            record.unlink(missing_ok=True)
+    cache.remove_orphans(max_age=ORPHAN_SECONDS)  # what killed builds left in tmp/, and anything an hour old
     _remove_empty_folders(cache.root)
     return removed, freed
 

@@ -175,3 +175,17 @@ def test_kill_9_of_the_build_takes_its_workers_and_scripts_with_it(heat_site, tm
     scripts = [int((pids / n).read_text()) for n in "12"]
     assert _gone(workers), "pool workers outlived a kill -9 of the build"
     assert _gone(scripts), "scripts outlived a kill -9 of the build"
+
+
+def test_cache_prune_removes_temporary_folders_older_than_an_hour(heat_site):
+    tmp = heat_site / ".sitegen-cache" / "tmp"
+    old, recent = tmp / "0123456789abcdef", tmp / f"{os.getpid()}-fedcba9876543210"  # no owner / a live owner
+    for folder in (old, recent):
+        folder.mkdir(parents=True)
+        (folder / "animation.gif").write_bytes(b"half")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    result = run_cli("cache", "prune", cwd=heat_site)
+    assert result.code == 0, result.err
+    assert not old.exists() and recent.exists()
+    assert len(list((heat_site / ".sitegen-cache" / "entries").glob("*/*"))) == 1  # the current entry stays
