@@ -20,6 +20,14 @@ log = logging.getLogger(__name__)
 def file_lock(path: Path, wait_message: str | None = None) -> Iterator[None]:
     """Hold an exclusive lock on `path` (created if need be) for the `with` block; wait while another
     process (or another thread of this one) holds it. `wait_message` is logged once, when a wait begins."""
+    fd = _acquire(path, wait_message)
+    try:
+        yield
+    finally:
+        _release(fd, path)
+
+
+def _acquire(path: Path, wait_message: str | None) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     said = False
     while True:
@@ -31,19 +39,20 @@ def file_lock(path: Path, wait_message: str | None = None) -> Iterator[None]:
                     said = True
                 fcntl.flock(fd, fcntl.LOCK_EX)
             if _is_current(fd, path):
-                break
-        except BaseException:
+                return fd
+        except BaseException:  # Ctrl-C while waiting, too
             os.close(fd)
             raise
         os.close(fd)  # the holder we waited for removed the file: lock the one that is there now
+
+
+def _release(fd: int, path: Path) -> None:
     try:
-        yield
-    finally:
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            pass
-        os.close(fd)
+        path.unlink()  # while still holding it, so no one locks a file about to go
+    except FileNotFoundError:
+        pass
+    fcntl.flock(fd, fcntl.LOCK_UN)  # explicitly: a process forked meanwhile shares the descriptor
+    os.close(fd)
 
 
 def _try_lock(fd: int) -> bool:
