@@ -105,3 +105,12 @@ def test_an_output_folder_that_cannot_be_made_is_an_error(site):
     assert result.code == 1 and "Traceback" not in result.err, result.err
     assert "notes.txt/site: error: cannot make the output folder here: File exists" in result.err
     assert (root / "notes.txt").read_text() == "mine\n"
+
+
+def test_a_pipe_in_content_is_skipped_with_a_warning(site):
+    root = site(GOOD)
+    os.mkfifo(root / "content/assets/pipe")
+    result = run_cli("build", "-q", cwd=root)
+    assert result.code == 0, result.text
+    assert "content/assets/pipe: warning: skipped: not a regular file" in result.err
+    assert not (root / "site/assets/pipe").exists()
