@@ -148,7 +148,8 @@ def _frames(job: dict[str, Any], capture: Capture, namespace: dict[str, Any],
 
 
 def _choose(job: dict[str, Any], capture: Capture, namespace: dict[str, Any]) -> tuple[Any, list[str]]:
-    """The Animation the directive names (`animation:`), else make_animation()'s, else the last made."""
+    """The Animation the directive names (`animation:`), else make_animation()'s, else the last made
+    (with a warning naming the others, when they are on other figures)."""
     names = {id(v): k for k, v in namespace.items() if isinstance(v, mpl_animation.Animation)}
     made = list(dict.fromkeys([*capture.animations, *[v for v in namespace.values()
                                                        if isinstance(v, mpl_animation.Animation)]]))
@@ -160,7 +161,9 @@ def _choose(job: dict[str, Any], capture: Capture, namespace: dict[str, Any]) ->
             raise Problem(f"the script {Path(job['script']).name} has no Animation named '{wanted}'",
                           did_you_mean(wanted, known) if known else "name the variable the Animation is assigned to")
         return chosen, []
-    chosen = namespace.get("make_animation()") or made[-1]
+    if namespace.get("make_animation()") is not None:  # the factory's: what the script made to run itself is a demo
+        return namespace["make_animation()"], []
+    chosen = made[-1]
     others = [a for a in made if a is not chosen and a._fig is not chosen._fig]
     if not others:
         return chosen, []
