@@ -50,6 +50,11 @@ class RenderOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class MarkdownOptions:
+    raw_html: str = "allow"  # "allow": the author's HTML as written (trusted); "sanitize": cleaned with nh3
+
+
+@dataclass(frozen=True, slots=True)
 class Limits:
     """Bounds on what one animation may ask for, checked before anything is drawn or loaded."""
 
@@ -80,6 +85,7 @@ class SiteConfig:
     author: Author = field(default_factory=Author)
     theme: ThemeOptions = field(default_factory=ThemeOptions)
     render: RenderOptions = field(default_factory=RenderOptions)
+    markdown: MarkdownOptions = field(default_factory=MarkdownOptions)
     limits: Limits = field(default_factory=Limits)
     drafts: bool = False
 
@@ -140,6 +146,19 @@ def _memory(value: Any) -> str | None:
     return None
 
 
+def _raw_html(value: Any) -> str | None:
+    from sitegen.html_policy import RAW_HTML_MODES
+
+    return None if value in RAW_HTML_MODES else f"must be {' or '.join(repr(m) for m in RAW_HTML_MODES)}"
+
+
+def _safe_url(value: Any) -> str | None:
+    from sitegen.html_policy import refused_scheme
+
+    scheme = refused_scheme(value)
+    return f"is a {scheme}: URL, which sitegen never puts in a page" if scheme else None
+
+
 def _permalink(value: Any) -> str | None:
     return None if "{slug}" in value else "must contain '{slug}' (e.g. 'posts/{slug}/')"
 
@@ -158,7 +177,7 @@ _TOP: dict[str, tuple[type, Check | None]] = {
     "permalink": (str, _permalink),
 }
 _AUTHOR: dict[str, tuple[type, Check | None]] = {
-    "name": (str, None), "avatar": (str, None), "bio": (str, None), "email": (str, None),
+    "name": (str, None), "avatar": (str, _safe_url), "bio": (str, None), "email": (str, None),
     "links": (list, None),
 }
 _THEME: dict[str, tuple[type, Check | None]] = {
@@ -170,7 +189,8 @@ _RENDER: dict[str, tuple[type, Check | None]] = {"preset": (str, _preset), "scri
 _LIMITS: dict[str, tuple[type | tuple[type, ...], Check | None]] = {
     "max_frame_pixels": (int, _positive), "max_frames": (int, _positive), "max_data_size": ((str, int), _memory),
 }
-_TABLES = {"author": _AUTHOR, "theme": _THEME, "render": _RENDER, "limits": _LIMITS}
+_MARKDOWN: dict[str, tuple[type, Check | None]] = {"raw_html": (str, _raw_html)}
+_TABLES = {"author": _AUTHOR, "theme": _THEME, "render": _RENDER, "markdown": _MARKDOWN, "limits": _LIMITS}
 
 
 def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -> tuple[SiteConfig, list[Diagnostic]]:
@@ -191,6 +211,7 @@ def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -
     author = _check_table(raw.get("author", {}), _AUTHOR, "author", where, problems)
     theme = _check_table(raw.get("theme", {}), _THEME, "theme", where, problems)
     render = _check_table(raw.get("render", {}), _RENDER, "render", where, problems)
+    markdown = _check_table(raw.get("markdown", {}), _MARKDOWN, "markdown", where, problems)
     limits = _check_table(raw.get("limits", {}), _LIMITS, "limits", where, problems)
     if "links" in author:
         author["links"] = _links(author["links"], "author.links", where, problems)
@@ -198,7 +219,8 @@ def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -
         theme["nav"] = _links(theme["nav"], "theme.nav", where, problems)
     _check_style(theme, where, problems)
     config = SiteConfig(root=root, author=Author(**author), theme=ThemeOptions(**theme),
-                        render=RenderOptions(**render), limits=Limits(**limits), **top)
+                        render=RenderOptions(**render), markdown=MarkdownOptions(**markdown),
+                        limits=Limits(**limits), **top)
     return _finish(config, base_url, drafts), problems
 
 
@@ -252,6 +274,10 @@ def _links(items: list[Any], dotted: str, where: "_KeyLines", problems: list[Dia
         title = item.get("title", item.get("label", ""))
         if not all(isinstance(v, str) for v in item.values()):
             problems.append(error(where.path, where.line(table, key), f"'{dotted}' titles and urls must be strings"))
+            continue
+        unsafe = _safe_url(item["url"])
+        if unsafe:
+            problems.append(error(where.path, where.line(table, key), f"'{dotted}' url {unsafe}"))
             continue
         links.append(Link(title=title, url=item["url"]))
     return tuple(links)

@@ -14,6 +14,7 @@ import nh3
 from sitegen.directives import Directive, parse_directive
 from sitegen.errors import Diagnostic, SitegenError, did_you_mean, error, warning
 from sitegen.frontmatter import FrontMatter, split_front_matter
+from sitegen.html_policy import refused_scheme, sanitize_content
 from sitegen.markup import MarkdownRenderer, Rendered, plain_text
 from sitegen.model import FrozenMap, GalleryItem, Header, Post, SidebarBlock, SourceFile
 from sitegen.slugs import slugify, split_date_prefix, title_from_slug, to_datetime
@@ -35,6 +36,7 @@ class ParseContext:
     content_dir: str  # e.g. 'content', for messages
     content_files: frozenset[str]  # content-relative paths of every file, to check links
     permalink: str  # pattern for posts, e.g. 'posts/{slug}/'
+    raw_html: str = "allow"  # [markdown] raw_html: "allow" passes the author's HTML through, "sanitize" cleans it
 
 
 def parse_source(source: SourceFile, context: ParseContext, renderer: MarkdownRenderer) -> tuple[Post | None, list[Diagnostic]]:
@@ -136,7 +138,8 @@ def _build_post(source: SourceFile, fields: _Fields, context: ParseContext, rend
     if source.kind == "post" and date is None and "date" not in front.data:
         fields.warn(1, "this post has no date", "add 'date: YYYY-MM-DD' or name the file YYYY-MM-DD-slug.md")
     rendered = renderer.render(front.body)
-    content_html = _resolve_links(rendered.html, source.rel, context, fields)
+    clean = sanitize_content if context.raw_html == "sanitize" else str
+    content_html = clean(_resolve_links(rendered.html, source.rel, context, fields))
     for snippet, problem in rendered.problems:
         fields.warn(_line_of(front, snippet.strip().splitlines()[0] if snippet.strip() else snippet), problem)
     animations = _directives(rendered, front, fields)
@@ -149,8 +152,8 @@ def _build_post(source: SourceFile, fields: _Fields, context: ParseContext, rend
         draft=fields.flag("draft", False) or not fields.flag("published", True),
         layout=fields.text("layout"),
         description=description,
-        excerpt_html=_resolve_links(rendered.excerpt_html, source.rel, context, None) or f"<p>{html.escape(description)}</p>",
-        content_html=content_html, toc_html=rendered.toc_html, show_toc=fields.flag("toc", False),
+        excerpt_html=clean(_resolve_links(rendered.excerpt_html, source.rel, context, None)) or f"<p>{html.escape(description)}</p>",
+        content_html=content_html, toc_html=clean(rendered.toc_html), show_toc=fields.flag("toc", False),
         header=header, sidebar=_sidebar(fields, renderer), gallery=_gallery(fields),
         tags=fields.words("tags"), categories=fields.words("categories", "category"),
         word_count=rendered.word_count,
@@ -235,12 +238,19 @@ def _shorten(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
-def _image(value: Any, rel: str) -> str:
-    """An image path from front matter: external and root paths as written, relative ones resolved."""
+def _url(fields: _Fields, dotted: str, value: Any) -> str:
+    """A link or image path from front matter: external and root paths as written, relative ones
+    resolved. One that would run script is an error in every raw_html mode, and left out."""
     text = str(value or "").strip()
     if not text:
         return ""
-    return resolve_relative(text, rel) or text
+    scheme = refused_scheme(text)
+    if scheme:
+        top_key = re.split(r"[.\[]", dotted, maxsplit=1)[0]
+        fields.fail(top_key, f"'{dotted}' is a {scheme}: URL, which sitegen never puts in a page",
+                    "link to a page or a file instead, e.g. /assets/img/figure.png or https://…")
+        return ""
+    return resolve_relative(text, fields.rel) or text
 
 
 _TEASER_ANIMATION = re.compile(r"^animation(?::(\d+))?$")
@@ -254,21 +264,21 @@ def _header(fields: _Fields, renderer: MarkdownRenderer) -> tuple[Header, int | 
     unknown = set(raw) - set(_HEADER_KEYS) - {"actions", "video", "overlay_color_dark", "image_description", "show_overlay_excerpt"}
     for key in sorted(unknown):
         fields.warn(fields.front.line("header"), f"unknown key 'header.{key}' is ignored", did_you_mean(key, _HEADER_KEYS))
-    teaser = raw.get("teaser")
+    teaser, teaser_key = raw.get("teaser"), "header.teaser"
     top_teaser = fields.text("teaser").strip()
     if not teaser and top_teaser.lower().endswith(_IMAGE_SUFFIXES):
-        teaser = top_teaser
+        teaser, teaser_key = top_teaser, "teaser"
     teaser_ref = None
     named = _TEASER_ANIMATION.match(str(teaser or "").strip())
     if named:  # `teaser: animation` or `teaser: animation:2` (1-based): the card plays that animation
         teaser, teaser_ref = "", int(named.group(1) or 1) - 1
     caption = str(raw.get("caption") or "")
     return Header(
-        teaser=_image(teaser, fields.rel), image=_image(raw.get("image"), fields.rel),
-        overlay_image=_image(raw.get("overlay_image"), fields.rel),
+        teaser=_url(fields, teaser_key, teaser), image=_url(fields, "header.image", raw.get("image")),
+        overlay_image=_url(fields, "header.overlay_image", raw.get("overlay_image")),
         overlay_color=_css_colour(raw.get("overlay_color")), overlay_filter=_overlay_filter(raw.get("overlay_filter")),
         caption_html=sanitize(renderer.render_inline(caption)) if caption else "",
-        og_image=_image(raw.get("og_image"), fields.rel),
+        og_image=_url(fields, "header.og_image", raw.get("og_image")),
     ), teaser_ref
 
 
@@ -287,10 +297,10 @@ def _overlay_filter(value: Any) -> str:
 def _sidebar(fields: _Fields, renderer: MarkdownRenderer) -> tuple[SidebarBlock, ...]:
     """Sidebar text is Markdown that may hold HTML (as in Minimal Mistakes), sanitised."""
     blocks = []
-    for item in fields.mapping_list("sidebar"):
+    for index, item in enumerate(fields.mapping_list("sidebar")):
         text = str(item.get("text") or "")
         blocks.append(SidebarBlock(
-            title=str(item.get("title") or ""), image=_image(item.get("image"), fields.rel),
+            title=str(item.get("title") or ""), image=_url(fields, f"sidebar[{index}].image", item.get("image")),
             image_alt=str(item.get("image_alt") or ""),
             text_html=sanitize(renderer.render_inline(text)) if text else "",
         ))
@@ -299,9 +309,10 @@ def _sidebar(fields: _Fields, renderer: MarkdownRenderer) -> tuple[SidebarBlock,
 
 def _gallery(fields: _Fields) -> tuple[GalleryItem, ...]:
     items = []
-    for item in fields.mapping_list("gallery"):
-        image_path = _image(item.get("image_path") or item.get("url"), fields.rel)
-        items.append(GalleryItem(url=_image(item.get("url") or image_path, fields.rel), image_path=image_path,
+    for index, item in enumerate(fields.mapping_list("gallery")):
+        url = _url(fields, f"gallery[{index}].url", item.get("url"))
+        image_path = _url(fields, f"gallery[{index}].image_path", item.get("image_path")) or url
+        items.append(GalleryItem(url=url or image_path, image_path=image_path,
                                  alt=str(item.get("alt") or ""), title=str(item.get("title") or "")))
     return tuple(items)
 
