@@ -142,37 +142,36 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _building_slow_posts(root: Path, pids: Path, names: str) -> tuple[subprocess.Popen[str], list[int]]:
+    """A build with -j 2 of slow script posts, once the first two scripts run; their process IDs."""
+    pids.mkdir()
+    for name in names:
+        write(root, slow_post(name, pids))
+    build = _start(root, "-j", "2")
+    _wait_for([pids / "1", pids / "2"])
+    return build, [int((pids / n).read_text()) for n in "12"]
+
+
 def test_ctrl_c_stops_at_once_and_leaves_nothing_behind(heat_site, tmp_path):
     index = (heat_site / "site" / "index.html").read_bytes()
-    pids = tmp_path / "pids"
-    pids.mkdir()
-    for name in "123":
-        write(heat_site, slow_post(name, pids))
-    build = _start(heat_site, "-j", "2")
-    _wait_for([pids / "1", pids / "2"])
+    build, scripts = _building_slow_posts(heat_site, tmp_path / "pids", "123")
     started = time.monotonic()
     os.killpg(build.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group
     out, err = build.communicate(timeout=30)
     assert time.monotonic() - started < 4, "Ctrl-C took too long"
     assert build.returncode == 130 and "interrupted" in err
     assert "Traceback" not in err, err
-    assert _gone([int((pids / n).read_text()) for n in "12"]), "a script outlived Ctrl-C"
+    assert _gone(scripts), "a script outlived Ctrl-C"
     assert not any((heat_site / ".sitegen-cache" / "tmp").iterdir())
     assert (heat_site / "site" / "index.html").read_bytes() == index
 
 
 def test_kill_9_of_the_build_takes_its_workers_and_scripts_with_it(heat_site, tmp_path):
-    pids = tmp_path / "pids"
-    pids.mkdir()
-    for name in "12":
-        write(heat_site, slow_post(name, pids))
-    build = _start(heat_site, "-j", "2")
-    _wait_for([pids / "1", pids / "2"])
+    build, scripts = _building_slow_posts(heat_site, tmp_path / "pids", "12")
     workers = _children(build.pid)
     assert workers
     build.kill()
     build.communicate(timeout=30)
-    scripts = [int((pids / n).read_text()) for n in "12"]
     assert _gone(workers), "pool workers outlived a kill -9 of the build"
     assert _gone(scripts), "scripts outlived a kill -9 of the build"
 
