@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from sitegen import PRESETS
 from sitegen.errors import Diagnostic, did_you_mean, error
+from sitegen.sizes import size_problem
 
 CONFIG_NAME = "sitegen.toml"
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -136,16 +137,6 @@ def _preset(value: Any) -> str | None:
     return f"must be {' or '.join(repr(p) for p in PRESETS)}" + (f"; {hint}" if hint.startswith("did") else "")
 
 
-def _memory(value: Any) -> str | None:
-    from sitegen.sizes import parse_bytes
-
-    try:
-        parse_bytes(value)
-    except ValueError as exc:
-        return str(exc)
-    return None
-
-
 def _raw_html(value: Any) -> str | None:
     from sitegen.html_policy import RAW_HTML_MODES
 
@@ -185,9 +176,9 @@ _THEME: dict[str, tuple[type, Check | None]] = {
     "background": (str, _colour), "background_dark": (str, _colour), "text": (str, _colour), "text_dark": (str, _colour),
     "code_style_light": (str, None), "code_style_dark": (str, None),
 }
-_RENDER: dict[str, tuple[type, Check | None]] = {"preset": (str, _preset), "script_memory": (str, _memory)}
+_RENDER: dict[str, tuple[type, Check | None]] = {"preset": (str, _preset), "script_memory": (str, size_problem)}
 _LIMITS: dict[str, tuple[type | tuple[type, ...], Check | None]] = {
-    "max_frame_pixels": (int, _positive), "max_frames": (int, _positive), "max_data_size": ((str, int), _memory),
+    "max_frame_pixels": (int, _positive), "max_frames": (int, _positive), "max_data_size": ((str, int), size_problem),
 }
 _MARKDOWN: dict[str, tuple[type, Check | None]] = {"raw_html": (str, _raw_html)}
 _TABLES = {"author": _AUTHOR, "theme": _THEME, "render": _RENDER, "markdown": _MARKDOWN, "limits": _LIMITS}

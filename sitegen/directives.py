@@ -10,6 +10,7 @@ from typing import Any, Callable
 from sitegen.errors import Diagnostic, SitegenError, did_you_mean, error, warning
 from sitegen.frontmatter import load_yaml_mapping
 from sitegen.model import FrozenMap
+from sitegen.sizes import size_problem
 
 FORMATS = ("webm", "gif", "poster", "mp4")
 VARIANTS = ("light", "dark")
@@ -22,16 +23,6 @@ class Option:
     default: Any
     doc: str
     check: Callable[[Any], str | None] | None = None
-
-
-def memory_problem(value: Any) -> str | None:
-    from sitegen.sizes import parse_bytes
-
-    try:
-        parse_bytes(value)
-    except ValueError as exc:
-        return str(exc)
-    return None
 
 
 def _positive(value: Any) -> str | None:
@@ -84,7 +75,7 @@ COMMON: dict[str, Option] = {
     "params": Option((dict,), {}, "parameters passed to a script's make_animation(data, params)"),
     "animation": Option((str,), None, "which of a script's Animations to render: its variable name (default: the last made)"),
     "memory": Option((str, int), None, "the most memory a script may use, e.g. '2 GiB' (default: [render] script_memory)",
-                     lambda v: memory_problem(v)),
+                     size_problem),
 }
 
 

@@ -25,6 +25,15 @@ def parse_bytes(value: int | str) -> int:
     return size
 
 
+def size_problem(value: object) -> str | None:
+    """What is wrong with `value` as a size, for an option check; None when it is one."""
+    try:
+        parse_bytes(value)  # type: ignore[arg-type]
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def format_bytes(size: int) -> str:
     """4294967296 -> '4 GiB' (binary units, at most one decimal)."""
     for unit, factor in (("TiB", 1024**4), ("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
