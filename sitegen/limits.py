@@ -55,6 +55,8 @@ def _data_size(directive: Directive, refs: list[tuple[str, DataRef]], limits: Li
 
 def _frame_pixels(directive: Directive, limits: Limits) -> list[Diagnostic]:
     options = directive.options
+    if directive.script and "size" not in directive.key_lines and "width" not in directive.key_lines:
+        return []  # the script's figure keeps its own size: its child checks the first frame it draws
     size = options["size"]
     dpi = options["width"] / size[0] if options["width"] else float(options["dpi"])
     width, height = size[0] * dpi, size[1] * dpi

@@ -22,7 +22,8 @@ from sitegen.styles import variant_styles
 # Keys that change only the page around the animation, not its files.
 # Bumped when the way scripts are run and their frames taken changes (2: through Animation.save).
 SCRIPT_ENGINE = 2
-_PAGE_ONLY = frozenset({"caption", "alt", "autoplay", "controls", "download", "variants", "timeout", "memory"})
+_PAGE_ONLY = frozenset({"caption", "alt", "autoplay", "controls", "download", "variants", "timeout", "memory",
+                        "max_frames"})  # limits stop a render; they never change its files
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ class RenderJob:
     dpi_fixed: bool = True  # False: the script's own dpi is used
     animation: str | None = None  # which of the script's Animations to render (its variable name)
     memory: int = 0  # bytes the script may use (0: no limit)
+    max_frame_pixels: int = 0  # the most pixels one frame of a script may have (0: no limit)
 
     @property
     def label(self) -> str:
@@ -155,6 +157,7 @@ def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: Di
             fps_fixed=directive.kind is not None or "fps" in directive.key_lines or "duration" in directive.key_lines,
             dpi_fixed=directive.kind is not None or "dpi" in directive.key_lines,
             animation=options["animation"], memory=parse_bytes(options["memory"] or config.render.script_memory),
+            max_frame_pixels=config.limits.max_frame_pixels,
         ))
     return AnimationPlan(directive, tuple(jobs))
 

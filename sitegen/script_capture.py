@@ -54,6 +54,7 @@ class Capture:
     wanted: int | None
     limit: int
     settings: FrameSettings
+    max_pixels: int = 0
     animations: list[mpl_animation.Animation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     writer: LiveFrames | None = None
@@ -74,7 +75,7 @@ class Capture:
     def live(self, method: str) -> LiveFrames:
         current = getattr(self, method)
         if current is None:
-            current = LiveFrames(FrameStore(self.scratch / f"{method}.rgb", self.wanted, self.limit))
+            current = LiveFrames(FrameStore(self.scratch / f"{method}.rgb", self.wanted, self.limit, self.max_pixels))
             setattr(self, method, current)
         return current
 

@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 
 from sitegen.errors import did_you_mean  # noqa: E402
 from sitegen.script_capture import Capture, FrameSettings  # noqa: E402
-from sitegen.script_frames import (EnoughFrames, FrameSizeChanged, FrameStore, SitegenWriter,  # noqa: E402
+from sitegen.script_frames import (EnoughFrames, FrameProblem, FrameStore, SitegenWriter,  # noqa: E402
                                    TooManyFrames)
 from sitegen.script_reads import files_read  # noqa: E402
 from sitegen.sizes import format_bytes  # noqa: E402
@@ -70,7 +70,8 @@ def _run(job: dict[str, Any], staging: Path, outputs: dict[str, str], drawn: Pat
     with tempfile.TemporaryDirectory(prefix="sitegen-frames-") as scratch, matplotlib.rc_context(dict(job["style"])):
         size = (job["width"] / job["dpi"], job["height"] / job["dpi"]) if job.get("fixed_size") else None
         dpi = job["dpi"] if job.get("fixed_size") or job.get("dpi_fixed") else None
-        capture = Capture(Path(scratch), job.get("frames"), job["max_frames"], FrameSettings(size, dpi))
+        capture = Capture(Path(scratch), job.get("frames"), job["max_frames"], FrameSettings(size, dpi),
+                          job["max_frame_pixels"])
         capture.install()
         _time_limit(job["timeout"])
         try:
@@ -114,8 +115,8 @@ def _execute(script: Path, job: dict[str, Any], capture: Capture) -> dict[str, A
         raise
     except TooManyFrames:
         raise _too_many(job) from None
-    except FrameSizeChanged as exc:
-        raise Problem(str(exc), "don't resize the figure between frames") from None
+    except FrameProblem as exc:
+        raise Problem(str(exc), exc.hint) from None
     except SystemExit as exc:
         if exc.code in (None, 0) and (capture.writer or capture.paused or capture.animations):
             return {}
@@ -134,7 +135,7 @@ def _frames(job: dict[str, Any], capture: Capture, namespace: dict[str, Any],
     script = Path(job["script"])
     if capture.animations or namespace.get("make_animation()") is not None:
         animation, warnings = _choose(job, capture, namespace)
-        store = FrameStore(scratch / "animation.rgb", job.get("frames"), job["max_frames"])
+        store = FrameStore(scratch / "animation.rgb", job.get("frames"), job["max_frames"], job["max_frame_pixels"])
         interval = getattr(animation, "_interval", None)  # what Animation.save takes its fps from
         fps = 1000 / interval if interval else None
         _save(animation, capture, store, job, fps or job["fps"])
@@ -190,8 +191,8 @@ def _save(animation: Any, capture: Capture, store: FrameStore, job: dict[str, An
         raise
     except TooManyFrames:
         raise _too_many(job) from None
-    except FrameSizeChanged as exc:
-        raise Problem(str(exc), "don't resize the figure between frames") from None
+    except FrameProblem as exc:
+        raise Problem(str(exc), exc.hint) from None
     except MemoryError:
         raise _out_of_memory(Path(job["script"]), job) from None
     except Exception:

@@ -26,7 +26,22 @@ class TooManyFrames(BaseException):
     """More frames than max_frames: the script is stopped."""
 
 
-class FrameSizeChanged(Exception):
+class FrameProblem(Exception):
+    """A frame the store cannot take; says what would be right."""
+
+    hint = ""
+
+
+class FrameTooLarge(FrameProblem):
+    hint = "make the figure smaller or its dpi lower, or raise [limits] max_frame_pixels in sitegen.toml"
+
+    def __init__(self, shape: tuple[int, ...], limit: int) -> None:
+        super().__init__(f"a frame of {shape[1]}×{shape[0]} pixels is larger than max_frame_pixels ({limit:,})")
+
+
+class FrameSizeChanged(FrameProblem):
+    hint = "don't resize the figure between frames"
+
     def __init__(self, index: int, shape: tuple[int, ...], first: tuple[int, ...]) -> None:
         super().__init__(f"frame {index} is {shape[1]}×{shape[0]} pixels, but the first frame was "
                          f"{first[1]}×{first[0]}: every frame of an animation must have the same size")
@@ -58,8 +73,8 @@ def figure_pixels(figure: Figure, dpi: float, savefig_kwargs: dict[str, Any]) ->
 class FrameStore:
     """RGB frames appended to one raw file; read back as a memory map. Knows whether they move."""
 
-    def __init__(self, path: Path, wanted: int | None, limit: int) -> None:
-        self.path, self.wanted, self.limit = path, wanted, limit
+    def __init__(self, path: Path, wanted: int | None, limit: int, max_pixels: int = 0) -> None:
+        self.path, self.wanted, self.limit, self.max_pixels = path, wanted, limit, max_pixels
         self.count = 0
         self.shape: tuple[int, ...] | None = None
         self.moving = False
@@ -76,6 +91,8 @@ class FrameStore:
         if self.count >= self.limit:
             raise TooManyFrames()
         if self._file is None:
+            if self.max_pixels and frame.shape[0] * frame.shape[1] > self.max_pixels:
+                raise FrameTooLarge(frame.shape, self.max_pixels)
             self.shape, self._first = frame.shape, frame.copy()
             self._file = open(self.path, "wb")
         elif frame.shape != self.shape:

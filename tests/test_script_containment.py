@@ -111,3 +111,16 @@ def test_killing_the_build_ends_the_scripts_it_started(tmp_path):
     while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(pid), "the script outlived a killed build"
+
+
+def test_a_script_whose_own_figure_is_too_large_is_an_error_naming_the_limit(tmp_path):
+    write(tmp_path, {
+        "sitegen.toml": "[limits]\nmax_frame_pixels = 100000\n",
+        "content/posts/2024-01-01-big.md": directive("big.py"),
+        "content/posts/big.py": ANIMATION + "fig = plt.figure(figsize=(8, 6), dpi=100)\nline, = plt.plot([0, 1])\n"
+                                            "ani = FuncAnimation(fig, lambda i: (line,), frames=3)\n",
+    })
+    result = run_cli("build", "--preset", "fast", cwd=tmp_path)
+    assert result.code == 1
+    assert "2024-01-01-big.md:6: error: a frame of 800×600 pixels is larger than max_frame_pixels (100,000)" in result.err
+    assert "[limits] max_frame_pixels" in result.err
