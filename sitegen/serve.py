@@ -73,6 +73,8 @@ def snapshot(root: Path, skip: tuple[Path, ...]) -> dict[str, int]:
         dirnames[:] = [d for d in dirnames if d not in _IGNORED_DIRS and not d.startswith(".sitegen")
                        and (here / d).resolve() not in skipped]
         for name in filenames:
+            if name.startswith(".sitegen"):  # a build's lock beside its output folder is not a source
+                continue
             try:
                 st = (here / name).stat()
             except OSError:
