@@ -4,7 +4,8 @@
 `plt.show()` or for saving a movie runs here unchanged and writes nothing:
 
 - every Animation made is remembered (one nobody kept would be collected before it is rendered);
-- `Animation.save`, `to_jshtml`, `to_html5_video`, `savefig` and `plt.show` are not run, only noted;
+- `Animation.save`, `to_jshtml`, `to_html5_video`, `savefig`, `plt.show` and a switch to a GUI backend
+  (`matplotlib.use("TkAgg")`) are not run, only noted;
 - any matplotlib movie writer's `setup` / `grab_frame` / `finish` (so `with writer.saving(...)` loops)
   hand their frames to a FrameStore instead of a file;
 - `plt.pause()` and `canvas.flush_events()` take one frame each;
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+import matplotlib
 import matplotlib.animation as mpl_animation
 import matplotlib.pyplot as plt
 from matplotlib.backend_bases import FigureCanvasBase
@@ -110,9 +112,10 @@ def _install(capture: Capture) -> None:
         original_init(self, *args, **kwargs)
         capture.animations.append(self)
 
-    def not_run(what: str, result: Any) -> Callable[..., Any]:
+    def not_run(what: str, result: Any, why: str = "sitegen renders the animation itself; nothing is written"
+                ) -> Callable[..., Any]:
         def skipped(*args: Any, **kwargs: Any) -> Any:
-            capture.note(f"{what} was not run (sitegen renders the animation itself; nothing is written)")
+            capture.note(f"{what} was not run ({why})")
             return result
         return skipped
 
@@ -122,6 +125,10 @@ def _install(capture: Capture) -> None:
     mpl_animation.Animation.to_html5_video = not_run("Animation.to_html5_video()", "")  # type: ignore[method-assign]
     Figure.savefig = not_run("savefig()", None)  # type: ignore[method-assign]
     plt.show = lambda *args, **kwargs: None  # the code that runs under plt.show() runs here
+    plt.switch_backend("Agg")  # resolved now, so pyplot never needs the replacement below
+    keep_agg = not_run("choosing a GUI backend", None, "scripts draw with Agg here")  # scripts written for a window render with Agg here
+    matplotlib.use = lambda backend, *a, **k: None if str(backend).lower() == "agg" else keep_agg()  # type: ignore
+    plt.switch_backend = lambda backend: None if str(backend).lower() == "agg" else keep_agg()  # type: ignore
     _capture_writers(capture)
     _capture_pauses(capture)
     sys.addaudithook(capture.audit)

@@ -124,3 +124,22 @@ def test_a_script_whose_own_figure_is_too_large_is_an_error_naming_the_limit(tmp
     assert result.code == 1
     assert "2024-01-01-big.md:6: error: a frame of 800×600 pixels is larger than max_frame_pixels (100,000)" in result.err
     assert "[limits] max_frame_pixels" in result.err
+
+
+def test_a_script_written_for_a_window_renders_with_agg(tmp_path):
+    """Tutorials animate with plt.pause() after matplotlib.use("TkAgg"): the switch is not made, the
+    pauses are the frames."""
+    write(tmp_path, {
+        "content/posts/2024-01-01-tk.md": directive("tk.py").replace("formats: [poster]", "formats: [gif]"),
+        "content/posts/tk.py": "import matplotlib\nmatplotlib.use('TkAgg')\nimport matplotlib.pyplot as plt\n"
+                               "plt.ion()\nfig, ax = plt.subplots(figsize=(2, 1.5))\nax.set_xlim(0, 5)\n"
+                               "for i in range(5):\n    ax.plot([i], [0.5], 'ro')\n    plt.pause(0.05)\n",
+    })
+    result = run_cli("build", "--preset", "fast", "-v", cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert "tk.py:2: choosing a GUI backend was not run" in result.err
+    (gif,) = (tmp_path / "site" / "animations").glob("*.gif")
+    from PIL import Image
+
+    with Image.open(gif) as image:
+        assert image.n_frames == 5
