@@ -9,25 +9,12 @@ import pytest
 from conftest import post, run_cli, write
 from test_animations import fence
 from test_publish import Server, git, tree_of
+from test_publish import make_repo as make_source_repo
 
 
 def make_repo(tmp_path: Path, config: str) -> Path:
-    """A source repository with a bare 'origin', a small site, and a successful build."""
-    remote = tmp_path / "remote.git"
-    git("init", "-q", "--bare", str(remote), cwd=tmp_path)
-    root = tmp_path / "src"
-    root.mkdir()
-    git("init", "-q", "-b", "main", cwd=root)
-    git("config", "user.email", "a@example.org", cwd=root)
-    git("config", "user.name", "A", cwd=root)
-    write(root, {"content/posts/2024-01-01-a.md": post("A"), ".gitignore": "site/\n.sitegen-cache/\n",
-                 "sitegen.toml": config})
-    git("add", "-A", cwd=root)
-    git("commit", "-qm", "source", cwd=root)
-    git("remote", "add", "origin", str(remote), cwd=root)
-    built = run_cli("build", cwd=root)
-    assert built.code == 0, built.text
-    return root
+    """A source repository with a bare 'origin', one post, `config`, and a successful build."""
+    return make_source_repo(tmp_path, {"content/posts/2024-01-01-a.md": post("A"), "sitegen.toml": config})
 
 
 @pytest.fixture

@@ -111,9 +111,8 @@ def test_new_makes_a_dated_post_and_refuses_to_overwrite(tmp_path):
 
 # ---- deploy ---------------------------------------------------------------------------------------
 
-@pytest.fixture
-def repo(tmp_path):
-    """A source repository with a bare 'origin', a small site, and a successful build."""
+def make_repo(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A source repository of `files` with a bare 'origin', and a successful build."""
     remote = tmp_path / "remote.git"
     git("init", "-q", "--bare", str(remote), cwd=tmp_path)
     root = tmp_path / "src"
@@ -121,14 +120,19 @@ def repo(tmp_path):
     git("init", "-q", "-b", "main", cwd=root)
     git("config", "user.email", "a@example.org", cwd=root)
     git("config", "user.name", "A", cwd=root)
-    write(root, {"content/posts/2024-01-01-a.md": post("A"), "content/pages/about.md": post("About"),
-                 ".gitignore": "site/\n.sitegen-cache/\n",
-                 "sitegen.toml": 'title = "T"\nurl = "https://lab.example.org"\n'})
+    write(root, {".gitignore": "site/\n.sitegen-cache/\n", **files})
     git("add", "-A", cwd=root)
     git("commit", "-qm", "source", cwd=root)
     git("remote", "add", "origin", str(remote), cwd=root)
-    assert run_cli("build", cwd=root).code == 0
+    built = run_cli("build", cwd=root)
+    assert built.code == 0, built.text
     return root
+
+
+@pytest.fixture
+def repo(tmp_path):
+    return make_repo(tmp_path, {"content/posts/2024-01-01-a.md": post("A"), "content/pages/about.md": post("About"),
+                                "sitegen.toml": 'title = "T"\nurl = "https://lab.example.org"\n'})
 
 
 def tree_of(root: Path, ref: str) -> set[str]:
