@@ -83,9 +83,9 @@ def snapshot(root: Path, skip: tuple[Path, ...]) -> dict[str, int]:
     return found
 
 
-def watch(site: LiveSite, root: Path, skip: tuple[Path, ...], stop: threading.Event, interval: float = 0.4) -> None:
-    """Poll the sources; rebuild once they have settled after a change."""
-    last = snapshot(root, skip)
+def watch(site: LiveSite, root: Path, skip: tuple[Path, ...], stop: threading.Event,
+          last: dict[str, int], interval: float = 0.4) -> None:
+    """Poll the sources against `last` (taken before the first build); rebuild once they settle after a change."""
     while not stop.wait(interval):
         now = snapshot(root, skip)
         if now != last:
@@ -309,6 +309,9 @@ class DevServer:
         self.site = LiveSite(builder_for(self.output))
         self.stop = threading.Event()
         self.root, self.skip, self.base_url = root, skip, base_url
+        # the baseline is taken before the first build: an edit made while it runs, or just after the
+        # server starts answering, is a change the watcher sees
+        self.baseline = snapshot(root, skip)
         self.server = ThreadingHTTPServer((host, port), make_handler(self.output, base_url, self.site, self.stop))
         self.server.daemon_threads = True
 
@@ -319,7 +322,7 @@ class DevServer:
 
     def run(self) -> None:
         """Serve until interrupted (call after the first `site.rebuild()`)."""
-        watcher = threading.Thread(target=watch, args=(self.site, self.root, self.skip, self.stop), daemon=True)
+        watcher = threading.Thread(target=watch, args=(self.site, self.root, self.skip, self.stop, self.baseline), daemon=True)
         watcher.start()
         self.server.serve_forever(poll_interval=0.2)
 
