@@ -30,7 +30,8 @@ import numpy as np  # noqa: E402
 from matplotlib.animation import FFMpegWriter, PillowWriter  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from sitegen import encoders, quality  # noqa: E402
+from sitegen.animation import encoders
+from sitegen.animation.encoders import quality  # noqa: E402
 
 
 def _pixels(fig: plt.Figure) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 - matplotlib's own path: the scene in a `FuncAnimation`, saved with `PillowWriter` (GIF) and with
   `FFMpegWriter(codec="libvpx-vp9")` (WebM);
-- sitegen's path: what a build does with the RenderJob it plans (`sitegen.animate.render_jobs`, in
+- sitegen's path: what a build does with the RenderJob it plans (`sitegen.animation.engine.render_jobs`, in
   a pool of every core): palette samples, then blitted frames streamed into the GIF and WebM
   encoders at once; an animation longer than SEGMENT_FRAMES frames is drawn and encoded in parts by
   several workers and joined. Run with the default "small" preset and again with "fast".
@@ -21,11 +21,11 @@ import numpy as np
 from matplotlib.animation import FFMpegWriter, FuncAnimation, PillowWriter
 
 from reference_animations import Reference, draw_scene, light_style, render_job, save_data
-from sitegen import quality
-from sitegen.encoders import VideoSpec, open_encoder, probe_ffmpeg
-from sitegen.frames import render_frames, render_full
-from sitegen.animate import default_workers, render_jobs
-from sitegen.render import PALETTE_SAMPLES
+from sitegen.animation.encoders import quality
+from sitegen.animation.encoders import VideoSpec, open_encoder, probe_ffmpeg
+from sitegen.animation.frames import render_frames, render_full
+from sitegen.animation.engine import default_workers, render_jobs
+from sitegen.animation.worker import PALETTE_SAMPLES
 from stopwatch import Timing, median_timing, timed
 
 OUTPUTS = ("pillow_gif", "ffmpeg_webm", "sitegen_gif", "sitegen_webm", "fast_webm")

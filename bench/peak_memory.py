@@ -2,7 +2,7 @@
 
 Each length runs in a fresh Python process (this file, run with --job), so one peak does not hide the
 other. The child loads the RenderJob the parent pickled, notes its peak after its imports, runs
-`sitegen.render.run_job`, and prints one JSON line with its peaks and its ffmpeg children's.
+`sitegen.animation.worker.run_job`, and prints one JSON line with its peaks and its ffmpeg children's.
 
 Which number: on Linux, `getrusage(...).ru_maxrss` is carried across fork and exec: a process started
 by a large one reports at least its parent's peak (here, the benchmark's, which holds hundreds of MB of
@@ -31,7 +31,7 @@ from pathlib import Path
 KIB = 1024
 MIB = 1024 * 1024
 POLL_SECONDS = 0.02
-RUN_JOB_IMPORTS = ("sitegen.datafiles", "sitegen.frames", "sitegen.kinds", "sitegen.progress")
+RUN_JOB_IMPORTS = ("sitegen.animation.datafiles", "sitegen.animation.frames", "sitegen.animation.kinds", "sitegen.progress")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +116,8 @@ def child(job_file: Path, staging: Path) -> dict[str, float]:
     import matplotlib
 
     matplotlib.use("Agg")
-    from sitegen.encoders import probe_ffmpeg
-    from sitegen.render import run_job
+    from sitegen.animation.encoders import probe_ffmpeg
+    from sitegen.animation.worker import run_job
 
     for module in RUN_JOB_IMPORTS:  # what run_job imports, and the ffmpeg probe, come before the baseline
         importlib.import_module(module)

@@ -9,7 +9,7 @@ Every array is generated from a fixed seed, so each run measures the same pixels
 
 `draw_scene` and `render_job` are the two ways in: the first draws the scene on a figure (for
 matplotlib's own writers and for the reference pixels), the second describes the same animation as
-the RenderJob a build would give `sitegen.render.run_job`.
+the RenderJob a build would give `sitegen.animation.worker.run_job`.
 """
 from __future__ import annotations
 
@@ -20,11 +20,11 @@ from typing import Any, Mapping
 import numpy as np
 
 from sitegen.config import ThemeOptions
-from sitegen.dataset import DataSet
-from sitegen.frames import make_figure
-from sitegen.kinds import KINDS, Scene
-from sitegen.plan import RenderJob
-from sitegen.styles import variant_styles
+from sitegen.animation.dataset import DataSet
+from sitegen.animation.frames import make_figure
+from sitegen.animation.kinds import KINDS, Scene
+from sitegen.animation.plan import RenderJob
+from sitegen.animation.styles import variant_styles
 
 DPI = 100.0
 FPS = 20.0  # the directive's default

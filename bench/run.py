@@ -127,7 +127,7 @@ def environment() -> dict[str, Any]:
     import numpy
     import PIL
 
-    from sitegen.encoders import encoder_settings, encoder_versions
+    from sitegen.animation.encoders import encoder_settings, encoder_versions
 
     return {"date": datetime.datetime.now().isoformat(timespec="seconds"), "python": platform.python_version(),
             "platform": platform.platform(), "cores": _cores(), "matplotlib": matplotlib.__version__,

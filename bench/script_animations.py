@@ -31,8 +31,8 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from reference_animations import light_style  # noqa: E402
-from sitegen import quality  # noqa: E402
-from sitegen.encoders import probe_ffmpeg  # noqa: E402
+from sitegen.animation.encoders import quality  # noqa: E402
+from sitegen.animation.encoders import probe_ffmpeg  # noqa: E402
 
 SCRIPTS = {
     # A blitted line plot, as every tutorial's speed tip writes it.

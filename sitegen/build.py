@@ -1,9 +1,7 @@
 """build(options) -> BuildReport: one line per stage. Nothing is written unless every stage succeeded."""
 from __future__ import annotations
 
-import multiprocessing
 import os
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -15,18 +13,20 @@ import jinja2
 
 import shutil
 
-from sitegen.animate import RenderStats, default_workers, download_files, downloads, inputs_of, render_animations
+from sitegen.animation import Executor, executor_for, plan_animations, realise
+from sitegen.animation.executors.processes import pool_context
+from sitegen.animation.plan import AnimationPlan
+from sitegen.animation.engine import Animations, RenderStats, download_files, downloads, inputs_of
 from sitegen.assemble import Site, assemble
 from sitegen.cache import RenderCache
 from sitegen.cache_cmd import record_build
 from sitegen.check import check_site
 from sitegen.figures import embed_figures
 from sitegen.hashing import DigestMemo
-from sitegen.plan import plan
 from sitegen.progress import Progress
 from sitegen.config import SiteConfig, load_config
 from sitegen.discover import discover
-from sitegen.errors import BuildFailed, Diagnostic, Severity, error, has_errors
+from sitegen.errors import BuildFailed, Diagnostic, ExecutorUnavailable, Severity, error, has_errors
 from sitegen.markup import MarkdownRenderer
 from sitegen.model import OutputFile, Post, SourceFile
 from sitegen.parse import ParseContext, parse_source
@@ -44,6 +44,7 @@ class BuildOptions:
     jobs: int = 0  # render processes; 0 = every core
     output_dir: Path | None = None  # default: config's output_dir (the dev server builds into a temporary folder)
     preset: str | None = None  # encoder preset; default: config's [render] preset
+    scheduler: str | None = None  # a Dask scheduler to render on; default: $SITEGEN_SCHEDULER, then [render] scheduler
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,29 +59,81 @@ class BuildReport:
     stage_seconds: tuple[tuple[str, float], ...] = field(default=())
 
 
-def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
-    """Build the site at options.root. Raises BuildFailed (site/ untouched) when any error was found."""
-    clock = _Clock()
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """The front half of every command that renders: the site read, parsed and its animations planned."""
+
+    config: SiteConfig
+    sources: tuple[SourceFile, ...]
+    posts: tuple[Post, ...]
+    plans: tuple[AnimationPlan, ...]
+    memo: DigestMemo
+    cache: RenderCache
+    preset: str
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def plan_site(options: BuildOptions, only: Iterable[SourceFile] | None = None, clock: "_Clock | None" = None,
+              presets: Iterable[str] | None = None) -> list[Planned]:
+    """Read the config, find and parse the posts (or only `only`), and plan their animations under
+    the build's preset (or each of `presets`). Nothing is rendered or written."""
+    clock = clock or _Clock()
     config, problems = load_config(options.root, base_url=options.base_url, drafts=options.drafts)
     if options.output_dir is not None:
         config = replace(config, output_dir=str(options.output_dir.resolve()))
     problems += _output_problems(config)
-    sources, found = discover(config.content_path, config.root)
-    theme = Theme.for_site(config)
+    if only is None:
+        sources, found = discover(config.content_path, config.root)
+    else:
+        sources, found = list(only), []
     posts, parsed = clock.lap("parse", parse_all(sources, config))
     posts = [p for p in posts if config.drafts or not p.draft]
     memo, cache = DigestMemo(cache_root(config, options) / "hashes.json"), RenderCache(cache_root(config, options))
-    preset = options.preset or config.render.preset
-    facts = encoder_facts(preset) if any(p.animations for p in posts) else ({}, {})
-    plans, planned = clock.lap("plan", plan(posts, config, memo, *facts, preset=preset, reads=cache.reads))
-    animations, animated = clock.lap("animate", render_animations(plans, cache, memo, options.jobs or default_workers(),
-                                                                     progress))
-    posts = embed_figures(posts, animations.variants, downloads(plans), theme)
-    others = [*site_files(sources, theme, inputs_of(plans)), *animations.outputs, *download_files(plans)]
+    result = []
+    for preset in presets or [options.preset or config.render.preset]:
+        plans, planned = clock.lap("plan", plan_animations(posts, config, memo, preset, reads=cache.reads))
+        result.append(Planned(config, tuple(sources), tuple(posts), tuple(plans), memo, cache, preset,
+                              (*problems, *found, *parsed, *planned)))
+    return result
+
+
+def executor(options: BuildOptions, config: SiteConfig) -> Executor:
+    """The build's executor: --scheduler, else $SITEGEN_SCHEDULER, else [render] scheduler, else local processes."""
+    for origin, address in (("--scheduler", options.scheduler), ("SITEGEN_SCHEDULER", os.environ.get("SITEGEN_SCHEDULER")),
+                            ("sitegen.toml", config.render.scheduler)):
+        if address:
+            return executor_for(address, options.jobs, origin)
+    return executor_for(None, options.jobs)
+
+
+def render_planned(planned: Planned, options: BuildOptions,
+                   progress: Progress | None = None) -> tuple[Animations, list[Diagnostic]]:
+    """Realise the plans through the build's executor (which starts or connects only if something must render)."""
+    runner = executor(options, planned.config)
+    try:
+        return realise(list(planned.plans), planned.cache, runner, planned.config.root.resolve(), planned.memo,
+                       progress)
+    except ExecutorUnavailable as exc:
+        raise BuildFailed([*planned.diagnostics, exc.diagnostic()]) from None
+    finally:
+        runner.close()
+
+
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """Build the site at options.root. Raises BuildFailed (site/ untouched) when any error was found."""
+    clock = _Clock()
+    [planned] = plan_site(options, clock=clock)
+    config, memo, cache, plans = planned.config, planned.memo, planned.cache, list(planned.plans)
+    theme = Theme.for_site(config)
+    animations, animated = clock.lap("animate", render_planned(planned, options, progress))
+    root = config.root.resolve()
+    posts = embed_figures(list(planned.posts), animations.variants, downloads(plans), theme)
+    others = [*site_files(planned.sources, theme, inputs_of(plans, root)), *animations.outputs,
+              *download_files(plans, root)]
     site, assembled = clock.lap("assemble", assemble(posts, config, theme, others))
     pages, rendered = clock.lap("render", render_pages(site, theme))
     files = [*pages, *others]
-    diagnostics = tuple(_strict([*problems, *found, *parsed, *planned, *animated, *assembled, *rendered], options.strict))
+    diagnostics = tuple(_strict([*planned.diagnostics, *animated, *assembled, *rendered], options.strict))
     memo.save()
     try:
         if has_errors(diagnostics):
@@ -89,7 +142,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         verify = (lambda staging: _strict(check_site(staging, config.base_url, config.output_dir), True)) if options.strict else None
         written = clock.lap("write", write_site(files, config.output_path, verify))
         record_build(cache, animations.stats, ok=True, output=config.output_path, drafts=config.drafts,
-                     inputs=_relative(config.root, inputs_of(plans)))
+                     inputs=_relative(config.root, inputs_of(plans, root)))
     finally:
         for folder in animations.scratch:
             shutil.rmtree(folder, ignore_errors=True)
@@ -101,20 +154,14 @@ def current_keys(options: BuildOptions) -> set[str]:
     """The cache keys the site's posts use now, under every preset (parsing and planning, not rendering)."""
     from sitegen import PRESETS
 
-    config, problems = load_config(options.root, drafts=True)
-    sources, found = discover(config.content_path, config.root)
-    posts, parsed = parse_all(sources, config)
-    memo, cache = DigestMemo(cache_root(config, options) / "hashes.json"), RenderCache(cache_root(config, options))
+    everything = plan_site(replace(options, drafts=True), presets=PRESETS)
     keys: set[str] = set()
-    diagnostics = [*problems, *found, *parsed]
-    for preset in PRESETS:
-        plans, planned = plan(posts, config, memo, *encoder_facts(preset), preset=preset, reads=cache.reads)
-        keys |= {job.key for p in plans for job in p.jobs}
-        keys |= {job.base_key for p in plans for job in p.jobs if job.script}  # their dependency records
-        diagnostics += planned if preset == PRESETS[0] else []
-    memo.save()
-    if has_errors(diagnostics):
-        raise BuildFailed(diagnostics)
+    for planned in everything:
+        keys |= {job.key for p in planned.plans for job in p.jobs}
+        keys |= {job.base_key for p in planned.plans for job in p.jobs if job.script}  # their dependency records
+    everything[0].memo.save()
+    if has_errors(everything[0].diagnostics):
+        raise BuildFailed(everything[0].diagnostics)
     return keys
 
 
@@ -129,19 +176,6 @@ def cache_root(config: SiteConfig, options: BuildOptions) -> Path:
     if os.environ.get("SITEGEN_CACHE_DIR"):
         return Path(os.environ["SITEGEN_CACHE_DIR"]).resolve()
     return config.cache_path.resolve()
-
-
-def encoder_facts(preset: str | None = None) -> tuple[dict[str, str], dict[str, object]]:
-    """Versions and settings (under `preset`, default "small") that shape every rendered file: part of each cache key."""
-    import matplotlib
-    import numpy
-    import PIL
-
-    from sitegen.encoders import DEFAULT_PRESET, FORMATS, encoder_settings, encoder_versions
-
-    versions = {"matplotlib": matplotlib.__version__, "numpy": numpy.__version__, "pillow": PIL.__version__,
-                **encoder_versions()}
-    return versions, {fmt: encoder_settings(fmt, preset or DEFAULT_PRESET) for fmt in FORMATS}
 
 
 def parse_all(sources: Iterable[SourceFile], config: SiteConfig) -> tuple[list[Post], list[Diagnostic]]:
@@ -171,15 +205,6 @@ def _parse_one(source: SourceFile, context: ParseContext) -> tuple[Post | None, 
 @lru_cache(maxsize=1)
 def _renderer() -> MarkdownRenderer:
     return MarkdownRenderer()  # one per process: building it is slow, reusing it is not
-
-
-def pool_context() -> multiprocessing.context.BaseContext:
-    """fork starts workers fastest; but forking a process that runs other threads (the dev server) can
-    copy a lock another thread holds, so then workers come from a fork server instead."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def render_pages(site: Site, theme: Theme) -> tuple[list[OutputFile], list[Diagnostic]]:

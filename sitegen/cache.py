@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sitegen.animation.jobs import OUTPUT_NAMES as ENTRY_FILES  # each format's fixed name in an entry
+
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
-# Each format's file name inside an entry: fixed, so a manifest cannot point anywhere else.
-ENTRY_FILES = {"webm": "animation.webm", "gif": "animation.gif", "poster": "poster.png", "mp4": "animation.mp4"}
 READ_ONLY = 0o444
 ORPHAN_SECONDS = 3600  # `cache prune` removes temporary folders this old even if their owner seems alive
 # The Cache Directory Tagging convention (https://bford.info/cachedir/): backup tools skip the folder, and

@@ -132,6 +132,9 @@ def _render_options(command: argparse.ArgumentParser, preset_default: str = "[re
     command.add_argument("--preset", choices=PRESETS, default=None,
                          help="encoder preset: 'small' files for publishing, or 'fast' to render several times "
                          f"faster with larger files (default: {preset_default})")
+    command.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                         help="render on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786; default: "
+                         "$SITEGEN_SCHEDULER, else [render] scheduler in sitegen.toml, else processes here)")
 
 
 def _configure_logging(level: int) -> None:

@@ -23,7 +23,7 @@ SERVE_PRESET = "fast"  # previews render several times faster; `sitegen build` m
 
 def run_build(args: argparse.Namespace) -> int:
     options = BuildOptions(root=args.root, base_url=args.base_url, drafts=args.drafts, strict=args.strict,
-                           cache_dir=args.cache_dir, jobs=args.jobs, preset=args.preset)
+                           cache_dir=args.cache_dir, jobs=args.jobs, preset=args.preset, scheduler=args.scheduler)
     try:
         report = build(options, _progress(args.quiet))
     except BuildFailed as failed:
@@ -109,7 +109,8 @@ def run_serve(args: argparse.Namespace) -> int:
     def builder_for(output: Path):  # type: ignore[no-untyped-def]
         def rebuild() -> tuple[Diagnostic, ...]:
             options = BuildOptions(root=args.root, base_url=args.base_url, drafts=args.drafts, output_dir=output,
-                                   cache_dir=args.cache_dir, jobs=args.jobs, preset=args.preset or SERVE_PRESET)
+                                   cache_dir=args.cache_dir, jobs=args.jobs, preset=args.preset or SERVE_PRESET,
+                                   scheduler=args.scheduler)
             try:
                 report = build(options, LineProgress())
             except BuildFailed as failed:
@@ -189,12 +190,12 @@ def run_deploy(args: argparse.Namespace) -> int:
 
 
 def run_render(args: argparse.Namespace) -> int:
-    from sitegen.animate import default_workers
     from sitegen.render_post import render_post
 
-    options = BuildOptions(root=args.root, cache_dir=args.cache_dir, jobs=args.jobs, preset=args.preset)
+    options = BuildOptions(root=args.root, cache_dir=args.cache_dir, jobs=args.jobs, preset=args.preset,
+                           scheduler=args.scheduler)
     try:
-        result = render_post(args.post, args.out, options, args.jobs or default_workers())
+        result = render_post(args.post, args.out, options)
     except BuildFailed as failed:
         _print_diagnostics(failed.diagnostics)
         print(f"Render failed: {len(failed.errors)} error(s).", file=sys.stderr)
@@ -290,9 +291,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_kinds(args: argparse.Namespace) -> int:
-    from sitegen.directives import COMMON
+    from sitegen.animation.spec import COMMON
     from sitegen.errors import did_you_mean
-    from sitegen.kinds import KINDS
+    from sitegen.animation.kinds import KINDS
 
     if args.name and args.name not in KINDS:
         print(f"unknown kind '{args.name}' ({did_you_mean(args.name, KINDS)})", file=sys.stderr)

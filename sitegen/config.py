@@ -48,6 +48,7 @@ class ThemeOptions:
 class RenderOptions:
     preset: str = "small"  # "small": files for publishing; "fast": renders several times faster, larger files
     script_memory: str = "4 GiB"  # the most memory an author's script may use (a directive's 'memory:' overrides)
+    scheduler: str = ""  # a Dask scheduler's address (tcp://HOST:8786) to render on; "": processes on this machine
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +138,12 @@ def _preset(value: Any) -> str | None:
     return f"must be {' or '.join(repr(p) for p in PRESETS)}" + (f"; {hint}" if hint.startswith("did") else "")
 
 
+def _scheduler(value: Any) -> str | None:
+    if not value or re.match(r"^(tcp|tls|inproc|ucx)://\S+$", value):
+        return None
+    return "must be a Dask scheduler address like 'tcp://10.0.0.5:8786', or empty to render on this machine"
+
+
 def _raw_html(value: Any) -> str | None:
     from sitegen.html_policy import RAW_HTML_MODES
 
@@ -176,7 +183,8 @@ _THEME: dict[str, tuple[type, Check | None]] = {
     "background": (str, _colour), "background_dark": (str, _colour), "text": (str, _colour), "text_dark": (str, _colour),
     "code_style_light": (str, None), "code_style_dark": (str, None),
 }
-_RENDER: dict[str, tuple[type, Check | None]] = {"preset": (str, _preset), "script_memory": (str, size_problem)}
+_RENDER: dict[str, tuple[type, Check | None]] = {"preset": (str, _preset), "script_memory": (str, size_problem),
+                                                  "scheduler": (str, _scheduler)}
 _LIMITS: dict[str, tuple[type | tuple[type, ...], Check | None]] = {
     "max_frame_pixels": (int, _positive), "max_frames": (int, _positive), "max_data_size": ((str, int), size_problem),
 }

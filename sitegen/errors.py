@@ -50,6 +50,19 @@ class ConfigError(SitegenError):
     """sitegen.toml cannot be used."""
 
 
+class RenderProblem(Exception):
+    """A render the author can fix failed (a script error, no animation made, too many frames); the
+    job it belongs to gives the post and line."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class ExecutorUnavailable(SitegenError):
+    """The executor the build was asked to render with cannot be used (no Dask, no scheduler)."""
+
+
 class BuildFailed(Exception):
     """The build found errors; the previous site was left as it was."""
 

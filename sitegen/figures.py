@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-from sitegen.directives import Directive
+from sitegen.animation.spec import Directive
 from sitegen.markup import ANIMATION_PLACEHOLDER_RE, MarkdownRenderer, plain_text
 from sitegen.model import Download, Post, VariantFiles
 from sitegen.parse import sanitize

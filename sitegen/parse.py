@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 import nh3
 
-from sitegen.directives import Directive, parse_directive
+from sitegen.animation.spec import Directive, parse_directive
 from sitegen.errors import Diagnostic, SitegenError, did_you_mean, error, warning
 from sitegen.frontmatter import FrontMatter, split_front_matter
 from sitegen.html_policy import refused_scheme, sanitize_content

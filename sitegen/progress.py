@@ -1,28 +1,11 @@
 """Progress while animations render: bars on a terminal (one per running animation, one overall),
-one line per finished animation in CI or with -q. Workers report frames through a queue."""
+one line per finished animation in CI or with -q. The executor's events drive them."""
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 from typing import Any, Protocol
 
 log = logging.getLogger("sitegen")
-
-# Set in each worker process (and in the main process for serial rendering): where frame counts go.
-_sink: Any = None
-
-
-def set_sink(sink: Any) -> None:
-    global _sink
-    _sink = sink
-
-
-def report_frames(key: str, label: str, done: int, total: int) -> None:
-    """Called by the renderer every few frames; cheap when nobody listens."""
-    if _sink is not None:
-        _sink.put((key, label, done, total))
-
 
 class Progress(Protocol):
     def begin(self, jobs: int) -> None: ...
@@ -87,28 +70,3 @@ class BarProgress:
 
 def _short(label: str) -> str:
     return label if len(label) <= 48 else "…" + label[-47:]
-
-
-class FrameListener:
-    """Drains the workers' queue on a thread and forwards frame counts to a Progress."""
-
-    def __init__(self, progress: Progress, channel: Any) -> None:
-        self._progress, self._channel = progress, channel
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> "FrameListener":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                item = self._channel.get(timeout=0.1)
-            except (queue.Empty, EOFError, OSError):
-                continue
-            self._progress.frames(*item)

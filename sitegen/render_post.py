@@ -6,15 +6,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.animate import render_animations
-from sitegen.build import BuildOptions, cache_root, encoder_facts, parse_all
-from sitegen.cache import RenderCache
+from sitegen.animation.jobs import OUTPUT_NAMES
+from sitegen.build import BuildOptions, plan_site, render_planned
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed, Diagnostic, error, has_errors
-from sitegen.hashing import DigestMemo
 from sitegen.model import SourceFile
-from sitegen.plan import plan
-from sitegen.render import OUTPUT_NAMES
 
 _SUFFIX = {fmt: Path(name).suffix for fmt, name in OUTPUT_NAMES.items()}
 
@@ -25,28 +21,24 @@ class RenderedFiles:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def render_post(post_file: Path, out: Path, options: BuildOptions, workers: int) -> RenderedFiles:
+def render_post(post_file: Path, out: Path, options: BuildOptions) -> RenderedFiles:
     config, problems = load_config(options.root)
     source = _source(post_file, config.content_path)
     if source is None:
         raise BuildFailed([*problems, error(str(post_file), None, "not a Markdown post or page inside the content folder",
                                             f"give a path like {config.content_dir}/posts/2024-01-01-my-post.md")])
-    posts, parsed = parse_all([source], config)
-    memo = DigestMemo(cache_root(config, options) / "hashes.json")
-    preset = options.preset or config.render.preset
-    cache = RenderCache(cache_root(config, options))
-    plans, planned = plan(posts, config, memo, *encoder_facts(preset), preset=preset, reads=cache.reads)
-    animations, animated = render_animations(plans, cache, memo, workers)
-    memo.save()
-    diagnostics = (*problems, *parsed, *planned, *animated)
+    [planned] = plan_site(options, only=[source])
+    animations, animated = render_planned(planned, options)
+    planned.memo.save()
+    diagnostics = (*planned.diagnostics, *animated)
     if has_errors(diagnostics):
         raise BuildFailed(diagnostics)
-    if not plans:
+    if not planned.plans:
         raise BuildFailed([*diagnostics, error(source.rel, None, "this post has no animations")])
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    slug = posts[0].slug
-    for animation in plans:
+    slug = planned.posts[0].slug
+    for animation in planned.plans:
         for variant in animations.variants.get((animation.directive.post, animation.directive.index), ()):
             for fmt, url in variant.urls.items():
                 name = f"{slug}-{animation.directive.index + 1}-{variant.variant}{'-poster' if fmt == 'poster' else ''}{_SUFFIX[fmt]}"

@@ -60,7 +60,7 @@ class Reference:
 def light_style() -> dict[str, Any]:
     """The rcParams sitegen applies to a script for the default theme's light variant."""
     from sitegen.config import ThemeOptions
-    from sitegen.styles import variant_styles
+    from sitegen.animation.styles import variant_styles
 
     return variant_styles(ThemeOptions())["light"].rc()
 

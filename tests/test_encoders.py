@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from sitegen import encoders, quality
-from sitegen.encoders import EncoderFailed, EncoderMissing, VideoSpec, encode_all, open_encoder
-from sitegen.encoders_gif import start_cs
+from sitegen.animation import encoders
+from sitegen.animation.encoders import quality
+from sitegen.animation.encoders import EncoderFailed, EncoderMissing, VideoSpec, encode_all, open_encoder
+from sitegen.animation.encoders.gif import start_cs
 
 W, H = 64, 48
 BLUE, ORANGE, WHITE = (31, 119, 180), (255, 127, 14), (255, 255, 255)

@@ -10,8 +10,8 @@ import pytest
 from matplotlib._pylab_helpers import Gcf
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from sitegen.frames import make_figure, render_frames, render_full
-from sitegen.kinds import KINDS
+from sitegen.animation.frames import make_figure, render_frames, render_full
+from sitegen.animation.kinds import KINDS
 from test_kinds import CASES, DARK, case, dataset, params_for
 
 

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 
-from sitegen.dataset import DataSet
-from sitegen.frames import make_figure, render_frames
-from sitegen.kinds import KINDS
-from sitegen.kinds.base import Param, Problem
-from sitegen.kinds.common import DataProblems
+from sitegen.animation.dataset import DataSet
+from sitegen.animation.frames import make_figure, render_frames
+from sitegen.animation.kinds import KINDS
+from sitegen.animation.kinds.base import Param, Problem
+from sitegen.animation.kinds.common import DataProblems
 
 DARK = {"figure.facecolor": "#101418", "axes.facecolor": "#101418", "text.color": "#e6e6e6",
         "axes.labelcolor": "#e6e6e6", "xtick.color": "#e6e6e6", "ytick.color": "#e6e6e6",

@@ -5,8 +5,8 @@ import re
 
 from conftest import REPO
 
-from sitegen.directives import COMMON
-from sitegen.kinds import KINDS
+from sitegen.animation.spec import COMMON
+from sitegen.animation.kinds import KINDS
 
 README = (REPO / "README.md").read_text()
 

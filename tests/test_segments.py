@@ -11,9 +11,9 @@ from PIL import Image, ImageSequence
 
 from animation_checks import decode_video
 from conftest import run_cli
-from sitegen.encoders import SEGMENT_FRAMES
-from sitegen.plan import RenderJob
-from sitegen.segments import tasks_for
+from sitegen.animation.encoders import SEGMENT_FRAMES
+from sitegen.animation.jobs import RenderJob
+from sitegen.animation.segments import cost, tasks_for
 from test_animations import fence
 
 FRAMES = 2 * SEGMENT_FRAMES + 31  # three video parts, the last one short
@@ -88,8 +88,8 @@ def test_which_animations_are_split():
     assert [t.frames for t in parts] == [(0, SEGMENT_FRAMES), (SEGMENT_FRAMES, 2 * SEGMENT_FRAMES),
                                          (2 * SEGMENT_FRAMES, FRAMES), None]
     assert [t.formats for t in parts] == [("webm",)] * 3 + [("gif", "poster")]
-    assert all(t.parts == 4 for t in parts) and parts[0].cost > parts[3].cost
+    assert all(t.parts == 4 for t in parts) and cost(parts[0]) > cost(parts[3])
     assert len(tasks_for(job(formats=("webm",)))) == 3  # no stills part when there are no stills
-    for whole in (job(frames=SEGMENT_FRAMES), job(kind=None, script="/s.py"), job(audio="/a.wav"),
+    for whole in (job(frames=SEGMENT_FRAMES), job(kind=None, script="s.py"), job(audio="a.wav"),
                   job(formats=("gif", "poster"))):
         assert [t.whole for t in tasks_for(whole)] == [True]

@@ -1,0 +1,1 @@
+"""Author scripts: run in a contained child process, their frames taken through Animation.save."""
