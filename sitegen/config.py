@@ -139,7 +139,7 @@ def _preset(value: Any) -> str | None:
 
 
 def _scheduler(value: Any) -> str | None:
-    if not value or re.match(r"^(tcp|tls|inproc|ucx)://\S+$", value):
+    if not value or re.match(r"^((tcp|tls|inproc|ucx)://)?[\w.\-\[\]:]+$", value):
         return None
     return "must be a Dask scheduler address like 'tcp://10.0.0.5:8786', or empty to render on this machine"
 

@@ -36,6 +36,7 @@ class DaskExecutor:
             raise ExecutorUnavailable(self.origin, None, f"rendering on the Dask cluster at {self.address} needs "
                                       "Dask's 'distributed' package", 'pip install "sitegen-portfolio[dask]"') from None
         try:
+            _probe(self.address)
             self.client = Client(self.address, timeout=CONNECT_SECONDS, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
             raise ExecutorUnavailable(self.origin, None, f"cannot reach the Dask scheduler at {self.address}: {exc}",
@@ -91,6 +92,19 @@ class DaskExecutor:
         if self.client is not None:
             self.client.close()
             self.client = None
+
+
+def _probe(address: str) -> None:
+    """A refused TCP connection fails at once (the client itself would retry until its timeout)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if "://" not in address:
+        address = "tcp://" + address
+    parts = urlsplit(address)
+    if parts.scheme in ("tcp", "tls") and parts.hostname and parts.port:
+        with socket.create_connection((parts.hostname, parts.port), timeout=CONNECT_SECONDS):
+            pass
 
 
 def _result(future: Any, task: Task) -> TaskResult:
