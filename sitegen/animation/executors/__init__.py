@@ -9,20 +9,10 @@ ends or cancels every task before it propagates."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import Callable, Protocol, Sequence
 
-from sitegen.animation.jobs import Event, Task
+from sitegen.animation.executors.base import Emit, Executor
 
-Emit = Callable[[Event], None]
-
-
-class Executor(Protocol):
-    description: str  # for messages: "4 local processes", "the Dask cluster at tcp://…"
-
-    def run(self, tasks: Sequence[Task], root: Path, emit: Emit) -> None: ...
-
-    def close(self) -> None: ...
+__all__ = ["Emit", "Executor", "default_workers", "executor_for"]
 
 
 def executor_for(scheduler: str | None, workers: int, origin: str = "--scheduler") -> Executor:

@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Sequence
 
-from sitegen.animation.executors import Emit
+from sitegen.animation.executors.base import Emit
 from sitegen.animation.executors.remote import PROGRESS_TOPIC, hold, run_shipped
 from sitegen.animation.jobs import FramesDrawn, Task, TaskDone, TaskResult
 from sitegen.animation.shipping import Reader, shipment

@@ -9,7 +9,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from pathlib import Path
 from typing import Any, Sequence
 
-from sitegen.animation.executors import Emit
+from sitegen.animation.executors.base import Emit
 from sitegen.animation.executors.processes import die_with_parent, pool_context
 from sitegen.animation.jobs import Task, TaskDone
 from sitegen.animation.worker import run_task
