@@ -24,7 +24,10 @@ from reference_animations import Reference, draw_scene, light_style, render_job,
 from sitegen.animation.encoders import quality
 from sitegen.animation.encoders import VideoSpec, open_encoder, probe_ffmpeg
 from sitegen.animation.frames import render_frames, render_full
-from sitegen.animation.engine import default_workers, render_jobs
+from sitegen.animation.engine import render_jobs
+from sitegen.animation.executors import default_workers
+from sitegen.animation.executors.local import LocalExecutor
+from sitegen.animation.jobs import OUTPUT_NAMES
 from sitegen.animation.worker import PALETTE_SAMPLES
 from stopwatch import Timing, median_timing, timed
 
@@ -134,10 +137,13 @@ class _Silent:
 def sitegen_path(reference: Reference, data_file: Path, staging: Path, preset: str = "small") -> dict[str, Path]:
     """What a build does for this animation: its render tasks in a pool of every core."""
     job = render_job(reference, data_file, preset=preset)
-    [(_, _, outcome)] = render_jobs([job], {job.key: staging}, default_workers(), _Silent())
+    [(_, outcome)] = render_jobs([job], LocalExecutor(default_workers()), data_file.parent, _Silent())
     if outcome.problem is not None:
         raise RuntimeError(f"sitegen failed to render {reference.name}: {outcome.problem}")
-    return {fmt: staging / name for fmt, name in outcome.files.items()}
+    paths = {fmt: staging / OUTPUT_NAMES[fmt] for fmt in outcome.files}
+    for fmt, data in outcome.files.items():
+        paths[fmt].write_bytes(data)
+    return paths
 
 
 # ------------------------------------------------------------------------------------------ measuring

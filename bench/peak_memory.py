@@ -2,7 +2,7 @@
 
 Each length runs in a fresh Python process (this file, run with --job), so one peak does not hide the
 other. The child loads the RenderJob the parent pickled, notes its peak after its imports, runs
-`sitegen.animation.worker.run_job`, and prints one JSON line with its peaks and its ffmpeg children's.
+`sitegen.animation.worker.run_task`, and prints one JSON line with its peaks and its ffmpeg children's.
 
 Which number: on Linux, `getrusage(...).ru_maxrss` is carried across fork and exec: a process started
 by a large one reports at least its parent's peak (here, the benchmark's, which holds hundreds of MB of
@@ -117,18 +117,21 @@ def child(job_file: Path, staging: Path) -> dict[str, float]:
 
     matplotlib.use("Agg")
     from sitegen.animation.encoders import probe_ffmpeg
-    from sitegen.animation.worker import run_job
+    from sitegen.animation.jobs import OUTPUT_NAMES, Task
+    from sitegen.animation.worker import run_task
 
-    for module in RUN_JOB_IMPORTS:  # what run_job imports, and the ffmpeg probe, come before the baseline
+    for module in RUN_JOB_IMPORTS:  # what run_task imports, and the ffmpeg probe, come before the baseline
         importlib.import_module(module)
     probe_ffmpeg()
     job = pickle.loads(job_file.read_bytes())
     baseline = high_water_mark()
     start = time.perf_counter()
     with ChildPeaks() as ffmpeg:
-        outcome = run_job(job, str(staging))
+        outcome = run_task(Task(job, formats=job.formats), job_file.parent)  # the data file sits beside the job
     if outcome.problem is not None:
         raise RuntimeError(outcome.problem)
+    for fmt, data in outcome.files.items():
+        (staging / OUTPUT_NAMES[fmt]).write_bytes(data)
     return {"baseline": baseline, "peak": high_water_mark(), "ffmpeg_peak": ffmpeg.largest,
             "ru_maxrss_self": _ru_maxrss(resource.RUSAGE_SELF),
             "ru_maxrss_children": _ru_maxrss(resource.RUSAGE_CHILDREN), "seconds": time.perf_counter() - start}

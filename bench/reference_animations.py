@@ -9,7 +9,7 @@ Every array is generated from a fixed seed, so each run measures the same pixels
 
 `draw_scene` and `render_job` are the two ways in: the first draws the scene on a figure (for
 matplotlib's own writers and for the reference pixels), the second describes the same animation as
-the RenderJob a build would give `sitegen.animation.worker.run_job`.
+the RenderJob a build would give `sitegen.animation.worker.run_task`.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from sitegen.config import ThemeOptions
 from sitegen.animation.dataset import DataSet
 from sitegen.animation.frames import make_figure
 from sitegen.animation.kinds import KINDS, Scene
-from sitegen.animation.plan import RenderJob
+from sitegen.animation.jobs import RenderJob
 from sitegen.animation.styles import variant_styles
 
 DPI = 100.0
@@ -179,10 +179,11 @@ def save_data(reference: Reference, folder: Path) -> Path:
 
 def render_job(reference: Reference, data_file: Path, formats: tuple[str, ...] = ("webm", "gif"),
                preset: str = "small") -> RenderJob:
-    """The RenderJob a build plans for this animation (light variant), reading `data_file`."""
+    """The RenderJob a build plans for this animation (light variant), reading `data_file` (the site
+    folder is its folder: a job names files relative to the site)."""
     return RenderJob(
         key=f"bench-{reference.name}-{preset}", preset=preset, post=f"bench/{reference.name}.md", line=1, variant="light",
-        kind=reference.kind, script=None, data=(("", str(data_file), None, data_file.name),),
+        kind=reference.kind, script=None, data=(("", data_file.name, None, data_file.name),),
         params=tuple(sorted(reference.params.items())), style=tuple(sorted(light_style().items())),
         width=reference.width, height=reference.height, dpi=reference.dpi, fps=reference.fps,
         frames=reference.frame_count, formats=formats, poster_frame=None, loop=True, audio=None,
