@@ -32,6 +32,8 @@ from PIL import Image  # noqa: E402
 
 from sitegen.animation import encoders
 from sitegen.animation.encoders import quality  # noqa: E402
+from sitegen.animation.encoders.ffmpeg import WEBM  # noqa: E402
+from sitegen.animation.encoders.ffmpeg_sink import FfmpegSink  # noqa: E402
 
 
 def _pixels(fig: plt.Figure) -> np.ndarray:
@@ -207,11 +209,11 @@ class Case:
 def webm_at_equal_ssim(case: Case, target: float, baseline: int) -> Row:
     """Our WebM's bytes at matplotlib's SSIM: encoded at CRFs around ours, log(bytes) interpolated
     linearly in SSIM between the two points that bracket the target (extrapolated if none do)."""
-    crf = int(encoders.WEBM.video_options[encoders.WEBM.video_options.index("-crf") + 1])
+    crf = int(WEBM.video_options[WEBM.video_options.index("-crf") + 1])
     points = []
     for value in range(crf - 3, crf + 4):
         path = case.file(f"crf{value}.webm")
-        sink = encoders.FfmpegSink(with_crf(encoders.WEBM, value), path, case.spec)
+        sink = FfmpegSink(with_crf(WEBM, value), path, case.spec)
         for frame in case.frames:
             sink.write(frame)
         sink.finish()

@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from sitegen.animation import encoders
+from sitegen.animation.encoders import ffmpeg as ffmpeg_module
 from sitegen.animation.encoders import quality
 from sitegen.animation.encoders import EncoderFailed, EncoderMissing, VideoSpec, encode_all, open_encoder
 from sitegen.animation.encoders.gif import start_cs
@@ -280,9 +281,9 @@ def test_unknown_format_is_an_encoder_missing_naming_it(tmp_path):
 
 
 def test_unavailable_format_raises_and_never_falls_back(tmp_path, monkeypatch):
-    monkeypatch.setattr(encoders, "available_formats",
-                        lambda audio=False: {"webm": "no libvpx-vp9 here", "gif": None, "poster": None, "mp4": None})
-    with pytest.raises(EncoderMissing, match="webm: no libvpx-vp9 here"):
+    probe = encoders.probe_ffmpeg()
+    monkeypatch.setattr(ffmpeg_module, "probe_ffmpeg", lambda: replace(probe, encoders=frozenset({"libx264"})))
+    with pytest.raises(EncoderMissing, match="cannot write webm: .* has no libvpx-vp9 encoder"):
         with open_encoder("webm", tmp_path / "a.webm", VideoSpec(W, H, 10, 1)):
             pass
     assert list(tmp_path.iterdir()) == []
@@ -290,7 +291,7 @@ def test_unavailable_format_raises_and_never_falls_back(tmp_path, monkeypatch):
 
 def test_available_formats_says_which_encoder_is_missing(monkeypatch):
     probe = encoders.probe_ffmpeg()
-    monkeypatch.setattr(encoders, "probe_ffmpeg", lambda: replace(probe, encoders=frozenset({"libvpx-vp9"})))
+    monkeypatch.setattr(ffmpeg_module, "probe_ffmpeg", lambda: replace(probe, encoders=frozenset({"libvpx-vp9"})))
     assert encoders.available_formats() == {
         "webm": None, "gif": None, "poster": None, "mp4": f"the bundled ffmpeg ({probe.version}) has no libx264 encoder"}
     assert "libopus" in encoders.available_formats(audio=True)["webm"]

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sitegen.animation.encoders import SUFFIXES
 from sitegen.animation.executors import Executor
 from sitegen.animation.jobs import OUTPUT_NAMES, FramesDrawn, RenderJob, Task, TaskDone, TaskResult
 from sitegen.animation.plan import AnimationPlan, script_key
@@ -18,7 +19,6 @@ from sitegen.model import Download, OutputFile, VariantFiles
 from sitegen.progress import LineProgress, Progress
 
 log = logging.getLogger(__name__)
-SUFFIXES = {fmt: Path(name).suffix for fmt, name in OUTPUT_NAMES.items()}
 
 
 @dataclass(frozen=True, slots=True)

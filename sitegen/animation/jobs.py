@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from sitegen.animation.encoders import formats  # the format table: loads no numpy or Pillow
+
 # Each format's file name in a worker's output and in a cache entry: fixed, so a manifest cannot point elsewhere.
-OUTPUT_NAMES = {"webm": "animation.webm", "gif": "animation.gif", "poster": "poster.png", "mp4": "animation.mp4"}
+OUTPUT_NAMES = formats.OUTPUT_NAMES
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterable
 from sitegen import RENDERER_VERSION
 from sitegen.config import Limits, SiteConfig
 from sitegen.animation.datafiles import DataError, DataRef, load, resolve
+from sitegen.animation.encoders import even_size
 from sitegen.animation.jobs import InputFile, RenderJob
 from sitegen.animation.spec import Directive
 from sitegen.errors import Diagnostic, error
@@ -88,7 +89,7 @@ def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: Di
     options = directive.options
     size = options["size"]
     dpi = options["width"] / size[0] if options["width"] else float(options["dpi"])
-    width, height = _even(size[0] * dpi), _even(size[1] * dpi)
+    width, height = even_size(size[0] * dpi), even_size(size[1] * dpi)
     count = options["frames"] or (round(options["duration"] * options["fps"]) if options["duration"] else frames)
     styles = variant_styles(config.theme)
     jobs = []
@@ -163,10 +164,6 @@ def _check_formats(directive: Directive, audio: bool) -> None:
     if missing:
         raise _PlanError([error(directive.post, directive.line_of("formats"), f"cannot make '{fmt}': {reason}",
                                 f"remove '{fmt}' from 'formats', or install an ffmpeg that has it") for fmt, reason in missing])
-
-
-def _even(value: float) -> int:
-    return max(2, int(round(value / 2)) * 2)
 
 
 def _resolve_all(directive: Directive, post_dir: Path, root: Path, limits: Limits) -> list[tuple[str, DataRef]]:

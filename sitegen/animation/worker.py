@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from sitegen.animation.encoders import even_size
 from sitegen.animation.jobs import OUTPUT_NAMES, FramesDrawn, RenderJob, Task, TaskResult
 from sitegen.errors import RenderProblem
 
@@ -101,7 +102,7 @@ def _render_script(job: RenderJob, root: Path, out: Path) -> dict[str, Any]:
         encode(job, root, out, job.formats, (frames[i] for i in range(count)), count, width, height, meta["fps"],
                samples)
         del frames, samples
-    return {**meta, "width": width + width % 2, "height": height + height % 2, "frames": count}
+    return {**meta, "width": even_size(width), "height": even_size(height), "frames": count}
 
 
 class Motion:

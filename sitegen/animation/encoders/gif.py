@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image
 
 if TYPE_CHECKING:
-    from sitegen.animation.encoders import VideoSpec
+    from sitegen.animation.encoders.video import VideoSpec
 
 
 @dataclass(frozen=True, slots=True)
