@@ -291,24 +291,28 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_kinds(args: argparse.Namespace) -> int:
+    """Every kind (or the one named) with its data layout and keys, then the keys every animation takes."""
+    from sitegen.animation.kinds import KINDS, UnknownKind
     from sitegen.animation.spec import COMMON
-    from sitegen.errors import did_you_mean
-    from sitegen.animation.kinds import KINDS
+    from sitegen.schema import Schema, allowed, literal
 
-    if args.name and args.name not in KINDS:
-        print(f"unknown kind '{args.name}' ({did_you_mean(args.name, KINDS)})", file=sys.stderr)
+    def print_keys(schema: Schema) -> None:
+        for option in schema:
+            default = "" if option.default is None else f"; default {literal(option.default)}"
+            print(f"    {option.name} ({allowed(option, schema.words)}{default}): {option.doc}")
+
+    try:
+        kinds = [KINDS[args.name]] if args.name else list(KINDS.values())
+    except UnknownKind as unknown:
+        print(unknown, file=sys.stderr)
         return EXIT_USAGE
-    for name, kind in KINDS.items():
-        if args.name and name != args.name:
-            continue
-        print(f"{name}: {kind.summary}")
+    for kind in kinds:
+        print(f"{kind.name}: {kind.summary}")
         for line in kind.data_layout.strip().splitlines():
             print(f"    data: {line.strip()}" if line.strip() else "")
-        for param in kind.params:
-            print(f"    {param.name} (default {param.default!r}): {param.doc}")
+        print_keys(kind.params)
         print()
     if not args.name:
         print("Keys every animation accepts:")
-        for key, option in COMMON.items():
-            print(f"    {key} (default {option.default!r}): {option.doc}")
+        print_keys(COMMON)
     return EXIT_OK

@@ -1,19 +1,64 @@
-"""sitegen.toml -> a frozen SiteConfig. Every option is declared once, with a type and a default;
-validation reports every problem with its key, its line and a "did you mean" for unknown keys."""
+"""sitegen.toml -> a frozen SiteConfig. Every option is declared once, on its dataclass field, with a
+type, a default and a line of documentation (sitegen.schema); validation reports every problem with
+its key, its line and a "did you mean" for unknown keys."""
 from __future__ import annotations
 
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from sitegen import PRESETS
-from sitegen.errors import Diagnostic, did_you_mean, error
+from sitegen.errors import Diagnostic, did_you_mean, error, has_errors
+from sitegen.html_policy import RAW_HTML_MODES, refused_scheme
+from sitegen.schema import TOML, Option, Schema, Verdict, option_field, validate
 from sitegen.sizes import size_problem
 
 CONFIG_NAME = "sitegen.toml"
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+# ---- checks beyond type, bounds and choices; each says what is wrong, worded to follow the key
+
+
+def _nonempty(value: str) -> Verdict:
+    return None if value.strip() else "must not be empty"
+
+
+def _colour(value: str) -> Verdict:
+    return None if _COLOUR.match(value) else "must be a colour like '#0b7285'"
+
+
+def _site_url(value: str) -> Verdict:
+    if value and not re.match(r"^https?://[^/\s]+", value):
+        return "must start with http:// or https:// (e.g. 'https://name.github.io')"
+    return None
+
+
+def _scheduler(value: str) -> Verdict:
+    if not value or re.match(r"^(tcp|tls|inproc|ucx)://\S+$", value):
+        return None
+    return "must be a Dask scheduler address like 'tcp://10.0.0.5:8786', or empty to render on this machine"
+
+
+def _safe_url(value: str) -> Verdict:
+    scheme = refused_scheme(value)
+    return f"is a {scheme}: URL, which sitegen never puts in a page" if scheme else None
+
+
+def _permalink(value: str) -> Verdict:
+    return None if "{slug}" in value else "must contain '{slug}' (e.g. 'posts/{slug}/')"
+
+
+def _pygments_style(value: str) -> Verdict:
+    from pygments.styles import get_all_styles
+
+    styles = set(get_all_styles())
+    return None if value in styles else (f"names no Pygments style: '{value}'", did_you_mean(value, styles))
+
+
+_LINKS_DOC = 'a list of { title = "…", url = "…" }'
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,45 +69,53 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class Author:
-    name: str = ""
-    avatar: str = ""
-    bio: str = ""
-    email: str = ""
-    links: tuple[Link, ...] = ()
+    name: str = option_field(str, "", "your name, in the sidebar, the feed and the page titles")
+    avatar: str = option_field(str, "", "a picture of you: a path in the site or a URL", check=_safe_url)
+    bio: str = option_field(str, "", "a line about you, under your name")
+    email: str = option_field(str, "", "an address to write to, linked from the sidebar")
+    links: tuple[Link, ...] = option_field(list, (), f"links under your name: {_LINKS_DOC}")
 
 
 @dataclass(frozen=True, slots=True)
 class ThemeOptions:
-    accent: str = "#0b7285"
-    accent_dark: str = "#66d9e8"
-    background: str = "#fcfcfb"
-    background_dark: str = "#0e1114"
-    text: str = "#1d2125"
-    text_dark: str = "#e4e7eb"
-    nav: tuple[Link, ...] = ()
-    code_style_light: str = "friendly"
-    code_style_dark: str = "monokai"
+    accent: str = option_field(str, "#0b7285", "links and highlights in light mode", check=_colour)
+    accent_dark: str = option_field(str, "#66d9e8", "links and highlights in dark mode", check=_colour)
+    background: str = option_field(str, "#fcfcfb", "the page's background in light mode", check=_colour)
+    background_dark: str = option_field(str, "#0e1114", "the page's background in dark mode", check=_colour)
+    text: str = option_field(str, "#1d2125", "the text colour in light mode", check=_colour)
+    text_dark: str = option_field(str, "#e4e7eb", "the text colour in dark mode", check=_colour)
+    nav: tuple[Link, ...] = option_field(list, (), f"the navigation bar: {_LINKS_DOC}")
+    code_style_light: str = option_field(str, "friendly", "the Pygments style of code in light mode",
+                                         check=_pygments_style)
+    code_style_dark: str = option_field(str, "monokai", "the Pygments style of code in dark mode",
+                                        check=_pygments_style)
 
 
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
-    preset: str = "small"  # "small": files for publishing; "fast": renders several times faster, larger files
-    script_memory: str = "4 GiB"  # the most memory an author's script may use (a directive's 'memory:' overrides)
-    scheduler: str = ""  # a Dask scheduler's address (tcp://HOST:8786) to render on; "": processes on this machine
+    preset: str = option_field(str, "small", "'small': the files you publish; 'fast': renders several times "
+                                             "faster, larger files", choices=PRESETS)
+    script_memory: str = option_field(str, "4 GiB", "the most memory an author's script may use (a directive's "
+                                                    "`memory:` overrides it)", check=size_problem)
+    scheduler: str = option_field(str, "", "a Dask scheduler's address (tcp://HOST:8786) to render on; "
+                                           "'': processes on this machine", check=_scheduler)
 
 
 @dataclass(frozen=True, slots=True)
 class MarkdownOptions:
-    raw_html: str = "allow"  # "allow": the author's HTML as written (trusted); "sanitize": cleaned with nh3
+    raw_html: str = option_field(str, "allow", "'allow': the author's HTML as written (trusted); 'sanitize': "
+                                               "cleaned with nh3", choices=RAW_HTML_MODES)
 
 
 @dataclass(frozen=True, slots=True)
 class Limits:
     """Bounds on what one animation may ask for, checked before anything is drawn or loaded."""
 
-    max_frame_pixels: int = 4096 * 4096  # width × height of one frame
-    max_frames: int = 5000  # frames of one animation (a directive's 'max_frames:' overrides it)
-    max_data_size: str | int = "1 GiB"  # the arrays of one animation's 'data:', once loaded
+    max_frame_pixels: int = option_field(int, 4096 * 4096, "width × height of one frame", greater_than=0)
+    max_frames: int = option_field(int, 5000, "frames of one animation (a directive's `max_frames:` overrides it)",
+                                   greater_than=0)
+    max_data_size: str | int = option_field((str, int), "1 GiB", "the arrays of one animation's `data:`, once "
+                                                                 "loaded", check=size_problem)
 
     @property
     def max_data_bytes(self) -> int:
@@ -74,16 +127,19 @@ class Limits:
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
     root: Path = Path(".")
-    title: str = "My portfolio"
-    description: str = ""
-    url: str = ""
-    base_url: str = "/"
-    language: str = "en"
-    content_dir: str = "content"
-    output_dir: str = "site"
-    cache_dir: str = ".sitegen-cache"
-    posts_per_page: int = 12
-    permalink: str = "posts/{slug}/"
+    title: str = option_field(str, "My portfolio", "the site's name, in every page's title", check=_nonempty)
+    description: str = option_field(str, "", "a sentence about the site, for search engines and the feed")
+    url: str = option_field(str, "", "where the site is published, for canonical links, Open Graph tags, the "
+                                     "feed and the sitemap", check=_site_url)
+    base_url: str = option_field(str, "/", "the path the site lives under: '/my-repo/' for a GitHub project "
+                                           "page (or: sitegen build --base-url)")
+    language: str = option_field(str, "en", "the pages' language (`<html lang>`)", check=_nonempty)
+    content_dir: str = option_field(str, "content", "the folder of posts and pages", check=_nonempty)
+    output_dir: str = option_field(str, "site", "where the site is written", check=_nonempty)
+    cache_dir: str = option_field(str, ".sitegen-cache", "where rendered animations are kept", check=_nonempty)
+    posts_per_page: int = option_field(int, 12, "cards on each page of the index", greater_than=0)
+    permalink: str = option_field(str, "posts/{slug}/", "where a post goes: {slug}, also {year}, {month}, {day}",
+                                  check=_permalink)
     author: Author = field(default_factory=Author)
     theme: ThemeOptions = field(default_factory=ThemeOptions)
     render: RenderOptions = field(default_factory=RenderOptions)
@@ -108,88 +164,13 @@ class SiteConfig:
         return self.root / "templates"
 
 
-# ---- the schema: (key, type, check) per table; defaults come from the dataclasses above ----
-
-Check = Callable[[Any], str | None]
-
-
-def _nonempty(value: Any) -> str | None:
-    return None if value.strip() else "must not be empty"
-
-
-def _colour(value: Any) -> str | None:
-    return None if _COLOUR.match(value) else "must be a colour like '#0b7285'"
-
-
-def _site_url(value: Any) -> str | None:
-    if value and not re.match(r"^https?://[^/\s]+", value):
-        return "must start with http:// or https:// (e.g. 'https://name.github.io')"
-    return None
-
-
-def _positive(value: Any) -> str | None:
-    return None if value > 0 else "must be a positive number"
-
-
-def _preset(value: Any) -> str | None:
-    if value in PRESETS:
-        return None
-    hint = did_you_mean(value, PRESETS)
-    return f"must be {' or '.join(repr(p) for p in PRESETS)}" + (f"; {hint}" if hint.startswith("did") else "")
-
-
-def _scheduler(value: Any) -> str | None:
-    if not value or re.match(r"^((tcp|tls|inproc|ucx)://)?[\w.\-\[\]:]+$", value):
-        return None
-    return "must be a Dask scheduler address like 'tcp://10.0.0.5:8786', or empty to render on this machine"
-
-
-def _raw_html(value: Any) -> str | None:
-    from sitegen.html_policy import RAW_HTML_MODES
-
-    return None if value in RAW_HTML_MODES else f"must be {' or '.join(repr(m) for m in RAW_HTML_MODES)}"
-
-
-def _safe_url(value: Any) -> str | None:
-    from sitegen.html_policy import refused_scheme
-
-    scheme = refused_scheme(value)
-    return f"is a {scheme}: URL, which sitegen never puts in a page" if scheme else None
-
-
-def _permalink(value: Any) -> str | None:
-    return None if "{slug}" in value else "must contain '{slug}' (e.g. 'posts/{slug}/')"
-
-
-_LINK_KEYS = {"title": str, "url": str}
-_TOP: dict[str, tuple[type, Check | None]] = {
-    "title": (str, _nonempty),
-    "description": (str, None),
-    "url": (str, _site_url),
-    "base_url": (str, None),
-    "language": (str, _nonempty),
-    "content_dir": (str, _nonempty),
-    "output_dir": (str, _nonempty),
-    "cache_dir": (str, _nonempty),
-    "posts_per_page": (int, _positive),
-    "permalink": (str, _permalink),
+# The schema: sitegen.toml's top-level keys, and its tables with the dataclass each one makes.
+TOP_LEVEL = Schema.of_dataclass(SiteConfig, words=TOML)
+TABLES: dict[str, tuple[Schema, type]] = {
+    name: (Schema.of_dataclass(owner, prefix=f"{name}.", words=TOML), owner)
+    for name, owner in (("author", Author), ("theme", ThemeOptions), ("render", RenderOptions),
+                        ("markdown", MarkdownOptions), ("limits", Limits))
 }
-_AUTHOR: dict[str, tuple[type, Check | None]] = {
-    "name": (str, None), "avatar": (str, _safe_url), "bio": (str, None), "email": (str, None),
-    "links": (list, None),
-}
-_THEME: dict[str, tuple[type, Check | None]] = {
-    "accent": (str, _colour), "accent_dark": (str, _colour), "nav": (list, None),
-    "background": (str, _colour), "background_dark": (str, _colour), "text": (str, _colour), "text_dark": (str, _colour),
-    "code_style_light": (str, None), "code_style_dark": (str, None),
-}
-_RENDER: dict[str, tuple[type, Check | None]] = {"preset": (str, _preset), "script_memory": (str, size_problem),
-                                                  "scheduler": (str, _scheduler)}
-_LIMITS: dict[str, tuple[type | tuple[type, ...], Check | None]] = {
-    "max_frame_pixels": (int, _positive), "max_frames": (int, _positive), "max_data_size": ((str, int), size_problem),
-}
-_MARKDOWN: dict[str, tuple[type, Check | None]] = {"raw_html": (str, _raw_html)}
-_TABLES = {"author": _AUTHOR, "theme": _THEME, "render": _RENDER, "markdown": _MARKDOWN, "limits": _LIMITS}
 
 
 def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -> tuple[SiteConfig, list[Diagnostic]]:
@@ -206,21 +187,13 @@ def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -
             error(path.name, line, f"sitegen.toml is not valid TOML: {exc}")]
     problems: list[Diagnostic] = []
     where = _KeyLines(text, path.name)
-    top = _check_table(raw, _TOP, "", where, problems, extra=set(_TABLES))
-    author = _check_table(raw.get("author", {}), _AUTHOR, "author", where, problems)
-    theme = _check_table(raw.get("theme", {}), _THEME, "theme", where, problems)
-    render = _check_table(raw.get("render", {}), _RENDER, "render", where, problems)
-    markdown = _check_table(raw.get("markdown", {}), _MARKDOWN, "markdown", where, problems)
-    limits = _check_table(raw.get("limits", {}), _LIMITS, "limits", where, problems)
-    if "links" in author:
-        author["links"] = _links(author["links"], "author.links", where, problems)
-    if "nav" in theme:
-        theme["nav"] = _links(theme["nav"], "theme.nav", where, problems)
-    _check_style(theme, where, problems)
-    config = SiteConfig(root=root, author=Author(**author), theme=ThemeOptions(**theme),
-                        render=RenderOptions(**render), markdown=MarkdownOptions(**markdown),
-                        limits=Limits(**limits), **top)
-    return _finish(config, base_url, drafts), problems
+    top = _check_table(raw, TOP_LEVEL, "", where, problems)
+    tables = {name: _check_table(raw.get(name, {}), schema, name, where, problems)
+              for name, (schema, _) in TABLES.items()}
+    tables["author"]["links"] = _links(tables["author"]["links"], "author.links", where, problems)
+    tables["theme"]["nav"] = _links(tables["theme"]["nav"], "theme.nav", where, problems)
+    made = {name: owner(**tables[name]) for name, (_, owner) in TABLES.items()}
+    return _finish(SiteConfig(root=root, **made, **top), base_url, drafts), problems
 
 
 def _finish(config: SiteConfig, base_url: str | None, drafts: bool) -> SiteConfig:
@@ -235,72 +208,42 @@ def normalise_base_url(value: str) -> str:
     return "/" + "".join(p + "/" for p in parts)
 
 
-def _check_table(raw: Any, schema: dict[str, tuple[type | tuple[type, ...], Check | None]], table: str,
-                 where: "_KeyLines", problems: list[Diagnostic], extra: set[str] = frozenset()) -> dict[str, Any]:
+def _check_table(raw: Any, schema: Schema, table: str, where: _KeyLines,
+                 problems: list[Diagnostic]) -> dict[str, Any]:
+    """Every option of one table (the top level when `table` is ''), its problems added at their lines."""
     if not isinstance(raw, dict):
         problems.append(error(where.path, where.line(table, None), f"[{table}] must be a table"))
-        return {}
-    good: dict[str, Any] = {}
-    for key, value in raw.items():
-        dotted = f"{table}.{key}" if table else key
-        if key in extra:
-            continue
-        if key not in schema:
-            problems.append(error(where.path, where.line(table, key), f"unknown key '{dotted}'",
-                                  did_you_mean(key, list(schema) + sorted(extra))))
-            continue
-        expected, check = schema[key]
-        if not isinstance(value, expected) or (isinstance(value, bool) and bool not in _types(expected)):
-            problems.append(error(where.path, where.line(table, key),
-                                  f"'{dotted}' must be {_type_name(expected)}, not {_type_name(type(value))}"))
-            continue
-        message = check(value) if check else None
-        if message:
-            problems.append(error(where.path, where.line(table, key), f"'{dotted}' {message}"))
-            continue
-        good[key] = value
-    return good
+        return schema.defaults()
+    checked = validate(raw, schema, skip=() if table else TABLES)
+    problems += [p.diagnostic(where.path, where.line(table, p.key)) for p in checked.problems]
+    return checked.values
 
 
-def _links(items: list[Any], dotted: str, where: "_KeyLines", problems: list[Diagnostic]) -> tuple[Link, ...]:
-    table, key = dotted.split(".")
+_LINK = Schema((Option("title", str, "", "the link's text", renamed_from=("label",)),
+                Option("url", str, None, "where it leads")), words=TOML)
+_LINK_EXAMPLE = '{ title = "About", url = "/about/" }'
+
+
+def _links(items: list[Any], dotted: str, where: _KeyLines, problems: list[Diagnostic]) -> tuple[Link, ...]:
+    """The entries of a list of links; each problem at the line of the list."""
+    line = where.line(*dotted.split("."))
+    schema = replace(_LINK, prefix=f"{dotted}.")
     links = []
     for item in items:
-        if not isinstance(item, dict) or set(item) - {"title", "url", "label"} or "url" not in item:
-            problems.append(error(where.path, where.line(table, key),
-                                  f"each entry of '{dotted}' must be a table like {{ title = \"About\", url = \"/about/\" }}"))
+        if not isinstance(item, dict):
+            problems.append(error(where.path, line, f"each entry of '{dotted}' must be a table like {_LINK_EXAMPLE}"))
             continue
-        title = item.get("title", item.get("label", ""))
-        if not all(isinstance(v, str) for v in item.values()):
-            problems.append(error(where.path, where.line(table, key), f"'{dotted}' titles and urls must be strings"))
-            continue
-        unsafe = _safe_url(item["url"])
-        if unsafe:
-            problems.append(error(where.path, where.line(table, key), f"'{dotted}' url {unsafe}"))
-            continue
-        links.append(Link(title=title, url=item["url"]))
+        checked = validate(item, schema)
+        found = [p.diagnostic(where.path, line) for p in checked.problems]
+        url = checked.values["url"]
+        if "url" not in item:
+            found.append(error(where.path, line, f"each entry of '{dotted}' needs a url, like {_LINK_EXAMPLE}"))
+        elif not has_errors(found) and _safe_url(url):
+            found.append(error(where.path, line, f"'{dotted}' url {_safe_url(url)}"))
+        problems += found
+        if not has_errors(found):
+            links.append(Link(title=checked.values["title"], url=url))
     return tuple(links)
-
-
-def _check_style(theme: dict[str, Any], where: "_KeyLines", problems: list[Diagnostic]) -> None:
-    from pygments.styles import get_all_styles
-
-    styles = set(get_all_styles())
-    for key in ("code_style_light", "code_style_dark"):
-        if key in theme and theme[key] not in styles:
-            name = theme.pop(key)
-            problems.append(error(where.path, where.line("theme", key),
-                                  f"'theme.{key}' names no Pygments style: '{name}'", did_you_mean(name, styles)))
-
-
-def _types(expected: type | tuple[type, ...]) -> tuple[type, ...]:
-    return expected if isinstance(expected, tuple) else (expected,)
-
-
-def _type_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", list: "a list", dict: "a table", bool: "true or false",
-             float: "a number"}
-    return " or ".join(names.get(k, k.__name__) for k in _types(kind))
 
 
 def _toml_error_line(message: str) -> int | None:

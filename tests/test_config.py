@@ -88,3 +88,32 @@ def test_config_values_reach_the_pages(site):
     html = read(root, "index.html")
     assert '<html lang="de"' in html and "Neural Dynamics Lab" in html and "Ada Example" in html
     assert "#aa3300" in html and ">Publications<" in html and 'href="pubs/"' in html
+
+
+def test_link_entries_are_checked_key_by_key(tmp_path):
+    problems = config_problems(tmp_path, '[theme]\nnav = [{ title = "About" }, { title = 3, url = "/x/" }, '
+                                         '{ titel = "A", url = "/a/" }, "home"]\n')
+    line = "sitegen.toml:2: error:"
+    assert problems == [
+        f"{line} each entry of 'theme.nav' needs a url, like {{ title = \"About\", url = \"/about/\" }}",
+        f"{line} 'theme.nav.title' must be a string, not an integer",
+        f"{line} unknown key 'theme.nav.titel' (did you mean 'title'?)",
+        f"{line} each entry of 'theme.nav' must be a table like {{ title = \"About\", url = \"/about/\" }}",
+    ]
+
+
+def test_a_links_old_key_label_is_read_as_title_with_a_warning(tmp_path):
+    (tmp_path / "sitegen.toml").write_text('[author]\nlinks = [{ label = "GitHub", url = "https://github.com/x" }]\n')
+    config, problems = load_config(tmp_path)
+    assert [d.format() for d in problems] == [
+        "sitegen.toml:2: warning: 'author.links.label' is now called 'author.links.title' (rename it to 'title')"]
+    assert config.author.links[0].title == "GitHub"
+
+
+def test_the_render_scheduler_is_a_dask_address_or_empty(tmp_path):
+    assert config_problems(tmp_path, '[render]\nscheduler = "tcp://10.0.0.5:8786"\n') == []
+    assert config_problems(tmp_path, '[render]\nscheduler = "10.0.0.5:8786"\n') == [
+        "sitegen.toml:2: error: 'render.scheduler' must be a Dask scheduler address like 'tcp://10.0.0.5:8786', "
+        "or empty to render on this machine"]
+    config, _ = load_config(tmp_path)
+    assert config.render.scheduler == ""  # an invalid value keeps the default

@@ -10,9 +10,10 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 
 from sitegen.animation.dataset import DataSet
 from sitegen.animation.frames import make_figure, render_frames
-from sitegen.animation.kinds import KINDS
-from sitegen.animation.kinds.base import Param, Problem
+from sitegen.animation.kinds import KINDS, KindRegistry, UnknownKind
 from sitegen.animation.kinds.common import DataProblems
+from sitegen.animation.spec import COMMON
+from sitegen.schema import Option, Problem, Schema, validate
 
 DARK = {"figure.facecolor": "#101418", "axes.facecolor": "#101418", "text.color": "#e6e6e6",
         "axes.labelcolor": "#e6e6e6", "xtick.color": "#e6e6e6", "ytick.color": "#e6e6e6",
@@ -20,9 +21,6 @@ DARK = {"figure.facecolor": "#101418", "axes.facecolor": "#101418", "text.color"
 LIGHT = {"figure.facecolor": "#ffffff", "axes.facecolor": "#ffffff", "text.color": "#1a1a1a",
          "axes.labelcolor": "#1a1a1a", "xtick.color": "#1a1a1a", "ytick.color": "#1a1a1a",
          "axes.edgecolor": "#333333"}
-# Keys the directive layer owns; a kind's own params must not take them.
-COMMON_KEYS = {"fps", "frames", "duration", "size", "dpi", "width", "formats", "caption", "alt", "loop", "autoplay",
-               "controls", "title", "poster_frame", "variants", "data", "kind", "script", "audio", "download"}
 
 
 def dataset(primary: str | None = None, columns: tuple[str, ...] = (), **arrays: Any) -> DataSet:
@@ -37,8 +35,7 @@ def dataset(primary: str | None = None, columns: tuple[str, ...] = (), **arrays:
 
 def params_for(kind: str, **overrides: Any) -> dict[str, Any]:
     """Every key of the kind with its default, plus the common `title`, as the caller passes them."""
-    params = {param.name: param.default for param in KINDS[kind].params}
-    params["title"] = None
+    params = {**KINDS[kind].params.defaults(), "title": None}
     params.update(overrides)
     return params
 
@@ -122,9 +119,41 @@ def draw_small(kind: str, style: dict[str, str] | None = None, width: int = 160,
 # ---------------------------------------------------------------- the registry
 
 
-def test_registry_holds_the_seven_kinds():
-    assert sorted(KINDS) == sorted(CASES)
+def test_registry_holds_the_seven_kinds_in_a_stable_order():
+    assert list(KINDS) == ["heatmap", "traces", "raster", "scatter", "trajectory", "topomap", "network"]
     assert all(kind.name == name for name, kind in KINDS.items())
+
+
+def test_an_unknown_name_suggests_the_closest_kind():
+    with pytest.raises(UnknownKind) as raised:
+        KINDS["heatmapp"]
+    assert raised.value.message == "unknown kind 'heatmapp'" and raised.value.hint == "did you mean 'heatmap'?"
+    assert "heatmapp" not in KINDS and KINDS.get("heatmapp") is None
+
+
+class _Flat:
+    name = "flat"
+    summary = "One colour."
+    data_layout = "anything"
+    params = Schema((Option("shade", str, "grey", "the colour"),))
+
+
+def test_a_kind_registers_by_its_name_once_and_keeps_its_place():
+    registry = KindRegistry()
+    first, second = _Flat(), _Flat()
+    second.name = "flat2"
+    assert registry.register(first) is first
+    registry.register(second)
+    assert list(registry) == ["flat", "flat2"] and registry["flat2"] is second
+    with pytest.raises(ValueError, match="already registered"):
+        registry.register(_Flat())
+
+
+def test_a_kind_must_declare_its_keys_as_a_schema():
+    flat = _Flat()
+    flat.params = ({"name": "shade"},)
+    with pytest.raises(TypeError, match="as a Schema"):
+        KindRegistry().register(flat)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -132,13 +161,13 @@ def test_kind_describes_itself_and_its_params(name):
     kind = KINDS[name]
     assert kind.summary and "\n" not in kind.summary
     assert kind.data_layout.strip()
-    names = [param.name for param in kind.params]
-    assert len(names) == len(set(names))
-    assert not set(names) & COMMON_KEYS
+    assert not set(kind.params.names) & set(COMMON.names)
+    COMMON.extended(kind.params, owner=name)  # the directive's keys and the kind's together
     for param in kind.params:
-        assert isinstance(param, Param) and param.doc and "\n" not in param.doc
+        assert isinstance(param, Option) and param.doc and "\n" not in param.doc
         assert param.default is None or isinstance(param.default, param.types), param.name
         assert not param.choices or param.default in param.choices, param.name
+        assert validate({param.name: param.default}, kind.params).problems == (), param.name
 
 
 # ---------------------------------------------------------------- rendering small data
@@ -202,14 +231,19 @@ def test_wrong_shape_reports_the_actual_shape_and_the_layout():
     assert "heatmap needs frames of shape T×H×W; got (100, 64)" in problem.message
 
 
+def key_problems(kind: str, **given: Any) -> list[Problem]:
+    """What the kind's schema finds wrong with these keys (checked when the directive is read)."""
+    return list(validate(given, KINDS[kind].params).problems)
+
+
 def test_bad_cmap_suggests_the_closest():
-    problem = only(problems("heatmap", _heatmap(), cmap="virdis"), "cmap")
-    assert "virdis" in problem.message and problem.hint == "did you mean 'viridis'?"
+    problem = only(key_problems("heatmap", cmap="virdis"), "cmap")
+    assert problem.message == "'cmap' names no matplotlib colormap: 'virdis'" and problem.hint == "did you mean 'viridis'?"
 
 
 def test_negative_threshold_is_blamed_on_its_key():
-    problem = only(problems("network", _network(), threshold=-0.1), "threshold")
-    assert "-0.1" in problem.message
+    problem = only(key_problems("network", threshold=-0.1), "threshold")
+    assert problem.message == "'threshold' must be 0 or more, not -0.1"
 
 
 @pytest.mark.parametrize("kind, data, fragment", [
@@ -234,24 +268,38 @@ def test_bad_data_is_reported_against_data(kind, data, fragment):
 
 @pytest.mark.parametrize("kind, key, value", [
     ("heatmap", "time_label", "t = {x}"),
-    ("heatmap", "panel_titles", ["a", "b"]),
     ("heatmap", "clip_percent", 60),
+    ("heatmap", "origin", "top"),
+    ("heatmap", "vmax", -1),  # below vmin
     ("traces", "window", -1),
+    ("traces", "step", 0),
     ("traces", "offset", -2.0),
     ("traces", "ylim", [1, 0]),
+    ("traces", "labels", ["a", 2]),
     ("raster", "smooth", -1),
+    ("raster", "window", float("inf")),
     ("raster", "color", "notacolour"),
     ("scatter", "alpha", 2),
     ("scatter", "trail", -1),
+    ("scatter", "trail", 1.5),
     ("trajectory", "tail", -3),
-    ("trajectory", "labels", ["only one"]),
     ("topomap", "resolution", 2),
     ("network", "depth", 1.5),
     ("network", "excitatory_color", "reddish"),
 ])
 def test_out_of_range_params_are_blamed_on_their_key(kind, key, value):
-    found = problems(kind, CASES[kind][0](), **{key: value})
-    assert only(found, key).message
+    found = key_problems(kind, **{key: value, **({"vmin": 0} if key == "vmax" else {})})
+    assert only(found, key).message.startswith(f"'{key}' ")
+
+
+@pytest.mark.parametrize("kind, key, value, message", [
+    ("heatmap", "panel_titles", ["a", "b"], "'panel_titles' has 2 entries but there are 1 panels"),
+    ("traces", "labels", ["one"], "'labels' has 1 entries but there are 3 channels"),
+    ("trajectory", "labels", ["only one"], "'labels' has 1 entries but there are 2 paths"),
+    ("network", "labels", ["a"], "'labels' has 1 entries but there are 6 nodes"),
+])
+def test_a_name_per_channel_must_match_the_data(kind, key, value, message):
+    assert only(problems(kind, CASES[kind][0](), **{key: value}), key).message == message
 
 
 def test_panels_naming_a_missing_array_suggests_the_names_present():

@@ -26,5 +26,5 @@ def test_every_kind_and_every_key_is_documented():
         body = section[1].split("#####", 1)[0]
         for param in kind.params:
             assert f"| `{param.name}` |" in body, f"{name}.{param.name} is not documented"
-    for key in COMMON:
+    for key in COMMON.names:
         assert f"| `{key}` |" in README, f"the common key {key} is not documented"

@@ -1,17 +1,12 @@
-"""The built-in plot kinds, by the name a directive's `kind:` uses."""
+"""The plot kinds, by the name a directive's `kind:` uses (KINDS). Importing a built-in kind's module
+registers it; they are imported here in the order `sitegen kinds` and the README list them."""
 from __future__ import annotations
 
-from sitegen.animation.kinds.base import Kind, Param, Problem, Scene
-from sitegen.animation.kinds.heatmap import Heatmap
-from sitegen.animation.kinds.network import Network
-from sitegen.animation.kinds.raster import Raster
-from sitegen.animation.kinds.scatter import Scatter
-from sitegen.animation.kinds.topomap import Topomap
-from sitegen.animation.kinds.traces import Traces
-from sitegen.animation.kinds.trajectory import Trajectory
+from sitegen.animation.kinds import heatmap, traces, raster, scatter, trajectory, topomap, network
+from sitegen.animation.kinds.base import Kind, Scene
+from sitegen.animation.kinds.registry import KINDS, KindRegistry, UnknownKind, register
+from sitegen.schema import Problem
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Heatmap(), Traces(), Raster(), Scatter(), Trajectory(), Topomap(), Network(),
-)}
+BUILT_IN = (heatmap, traces, raster, scatter, trajectory, topomap, network)
 
-__all__ = ["KINDS", "Kind", "Param", "Problem", "Scene"]
+__all__ = ["BUILT_IN", "KINDS", "Kind", "KindRegistry", "Problem", "Scene", "UnknownKind", "register"]

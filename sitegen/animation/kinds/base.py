@@ -1,4 +1,4 @@
-"""The contract every plot kind keeps. The render engine (sitegen/frames.py) uses only this."""
+"""The contract every plot kind keeps. The render engine (sitegen/animation/frames.py) uses only this."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,27 +8,7 @@ from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 
 from sitegen.animation.dataset import DataSet
-
-
-@dataclass(frozen=True, slots=True)
-class Param:
-    """One directive key a kind accepts, with its type(s), default and a line of documentation."""
-
-    name: str
-    types: tuple[type, ...]
-    default: Any
-    doc: str
-    choices: tuple[Any, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Something wrong with the data or the parameters: `key` is the directive key to blame
-    ('data', 'cmap', …) so the message can point at its line."""
-
-    key: str
-    message: str
-    hint: str = ""
+from sitegen.schema import Problem, Schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +31,12 @@ class Kind(Protocol):
     name: str
     summary: str  # one line for `sitegen kinds`
     data_layout: str  # what `data:` must hold, for `sitegen kinds` and the README
-    params: tuple[Param, ...]
+    params: Schema  # the kind's own directive keys (the common ones are sitegen.animation.spec.COMMON)
 
     def check(self, data: DataSet, params: Mapping[str, Any]) -> list[Problem]:
-        """Every problem with the data's names, shapes and dtypes and with the parameters' values."""
+        """Every problem with the data's names, shapes and dtypes, and with the keys that depend on the data
+        (a name per channel). Each key's own type, bounds and choices are checked by `params` when the
+        directive is read."""
         ...
 
     def frame_count(self, data: DataSet, params: Mapping[str, Any]) -> int:

@@ -15,10 +15,8 @@ from matplotlib.figure import Figure
 
 from sitegen.animation.dataset import DataSet
 from sitegen.errors import did_you_mean
-from sitegen.animation.kinds.base import Param, Problem
+from sitegen.schema import NUMBER, Problem, Verdict
 
-NONE = type(None)
-NUMBER = (int, float)
 # Per-frame time stamps (one per frame) for kinds whose frames are the array's first axis.
 FRAME_TIME_NAMES = ("time", "times", "t", "epoch", "epochs")
 # Percentiles of large arrays are taken over a fixed sample of this many values: same result every run.
@@ -134,88 +132,46 @@ def frame_times(data: DataSet, n_frames: int) -> tuple[FrameTimes | None, list[P
     return FrameTimes(name, as_float(times)), []
 
 
-# ---------------------------------------------------------------- checking parameters
+# ---------------------------------------------------------------- checks of keys (sitegen.schema Option.check)
 
 
-def cmap_problem(params: Mapping[str, Any], key: str = "cmap") -> Problem | None:
-    name = params.get(key)
-    if name is None or name in matplotlib.colormaps:
+def colormap(name: str) -> Verdict:
+    if name in matplotlib.colormaps:
         return None
-    return Problem(key, f"unknown colormap {name!r}", hint=did_you_mean(str(name), matplotlib.colormaps))
+    return f"names no matplotlib colormap: {name!r}", did_you_mean(name, matplotlib.colormaps)
 
 
-def color_problem(params: Mapping[str, Any], key: str) -> Problem | None:
-    value = params.get(key)
-    if value is None or is_color_like(value):
-        return None
-    return Problem(key, f"{value!r} is not a colour", hint="use a name ('tab:red') or hex ('#d62728')")
+def colour(value: str) -> Verdict:
+    return None if is_color_like(value) else (f"is not a colour: {value!r}", "use a name ('tab:red') or hex ('#d62728')")
 
 
-def choice_problems(params: Mapping[str, Any], declared: Iterable[Param]) -> list[Problem]:
-    problems = []
-    for param in declared:
-        value = params.get(param.name, param.default)
-        if param.choices and value not in param.choices:
-            hint = did_you_mean(str(value), [str(c) for c in param.choices])
-            problems.append(Problem(param.name, f"{param.name} must be one of "
-                                                f"{', '.join(repr(c) for c in param.choices)}; got {value!r}", hint))
-    return problems
-
-
-def range_problem(params: Mapping[str, Any], key: str, *, low: float = 0.0, strict: bool = True,
-                  high: float | None = None, hint: str = "") -> Problem | None:
-    """`key` must be > low (>= low when not strict) and <= high; None passes (it means 'automatic')."""
-    value = params.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
-        return Problem(key, f"{key} must be a number; got {value!r}", hint)
-    too_low = value <= low if strict else value < low
-    if too_low or (high is not None and value > high):
-        bound = f"{'>' if strict else '>='} {low:g}" + ("" if high is None else f" and <= {high:g}")
-        return Problem(key, f"{key} must be {bound}; got {value!r}", hint)
-    return None
-
-
-def limits_problem(params: Mapping[str, Any], low_key: str = "vmin", high_key: str = "vmax") -> Problem | None:
-    low, high = params.get(low_key), params.get(high_key)
-    if low is not None and high is not None and not low < high:
-        return Problem(high_key, f"{high_key} ({high}) must be greater than {low_key} ({low})")
-    return None
-
-
-def pair_problem(params: Mapping[str, Any], key: str) -> Problem | None:
-    """`key` is None or two increasing numbers (axis limits)."""
-    value = params.get(key)
-    if value is None:
-        return None
-    ok = (isinstance(value, (list, tuple)) and len(value) == 2
-          and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value) and value[0] < value[1])
-    return None if ok else Problem(key, f"{key} must be two increasing numbers, e.g. [-1, 1]; got {value!r}")
-
-
-def list_problem(params: Mapping[str, Any], key: str, length: int | None = None, what: str = "") -> Problem | None:
-    """`key` is None or a list of strings (of `length` items when given)."""
-    value = params.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        return Problem(key, f"{key} must be a list of names; got {value!r}")
-    if length is not None and len(value) != length:
-        return Problem(key, f"{key} has {len(value)} entries but there are {length} {what}")
-    return None
-
-
-def format_problem(params: Mapping[str, Any], key: str = "time_label") -> Problem | None:
-    fmt = params.get(key)
-    if fmt is None:
-        return None
+def frame_format(fmt: str) -> Verdict:
+    """A frame label's format: {i} is the frame, {t} its time."""
     try:
-        str(fmt).format(i=0, t=0.0)
+        fmt.format(i=0, t=0.0)
     except (KeyError, IndexError, ValueError, AttributeError) as exc:
-        return Problem(key, f"{key} {fmt!r} is not a valid format string ({exc.__class__.__name__}: {exc})",
-                       hint="use {i} for the frame index and {t} for the time, e.g. 't = {t:.2f} s'")
+        return (f"is not a valid format string ({exc.__class__.__name__}: {exc})",
+                "use {i} for the frame index and {t} for the time, e.g. 't = {t:.2f} s'")
     return None
+
+
+def increasing_pair(value: list[Any]) -> Verdict:
+    """Axis limits: two increasing numbers."""
+    ok = (len(value) == 2 and all(isinstance(v, NUMBER) and not isinstance(v, bool) for v in value)
+          and value[0] < value[1])
+    return None if ok else "must be two increasing numbers, e.g. [-1, 1]"
+
+
+def name_list(value: list[Any]) -> Verdict:
+    return None if all(isinstance(v, str) for v in value) else "must be a list of names"
+
+
+def count_problem(params: Mapping[str, Any], key: str, length: int | None, what: str) -> Problem | None:
+    """A list with one entry per channel, path, node, … of the data: `key` has `length` entries or is unset."""
+    value = params.get(key)
+    if value is None or length is None or len(value) == length:
+        return None
+    return Problem(key, f"'{key}' has {len(value)} entries but there are {length} {what}")
 
 
 def compact(problems: Iterable[Problem | None]) -> list[Problem]:

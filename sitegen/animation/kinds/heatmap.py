@@ -10,9 +10,10 @@ from matplotlib.image import interpolations_names
 
 from sitegen.animation.dataset import DataSet
 from sitegen.errors import did_you_mean
-from sitegen.animation.kinds import common
-from sitegen.animation.kinds.base import Param, Problem, Scene
-from sitegen.animation.kinds.common import NONE, NUMBER
+import sitegen.animation.kinds.common as common
+from sitegen.animation.kinds.base import Scene
+from sitegen.animation.kinds.registry import register
+from sitegen.schema import NUMBER, Option, Problem, Schema, ordered
 
 NAME = "heatmap"
 LAYOUT = "T×H×W"
@@ -36,38 +37,33 @@ class Heatmap:
         "Several panels (e.g. input vs reconstruction): name them in `panels:`; each T×H×W with the same T.\n"
         "Optional time / times / t: T numbers, one per frame, for the frame label's {t}."
     )
-    params = (
-        Param("panels", (list, NONE), None, "array names to show side by side (default: frames, or the only array)"),
-        Param("panel_titles", (list, NONE), None, "a title per panel (default: the array names when several)"),
-        Param("shared_scale", (bool,), True, "one colour scale for all panels (false: one per panel)"),
-        Param("vmin", (*NUMBER, NONE), None, "low end of the colour scale (default: robust, over all frames)"),
-        Param("vmax", (*NUMBER, NONE), None, "high end of the colour scale (default: robust, over all frames)"),
-        Param("clip_percent", NUMBER, 1.0,
-              "percent of values left out at each end of the automatic scale (0: full range)"),
-        Param("symmetric", (bool,), False, "centre the automatic colour scale on 0 (diverging colormaps)"),
-        Param("cmap", (str,), "viridis", "matplotlib colormap"),
-        Param("colorbar", (bool,), True, "show a colour bar"),
-        Param("colorbar_label", (str, NONE), None, "label of the colour bar"),
-        Param("time_label", (str, NONE), None,
-              "frame label format with {i} and {t}, e.g. 't = {t:.2f} s' ('' hides it; default: 'frame {i}')"),
-        Param("dt", (*NUMBER, NONE), None, "seconds per frame, for {t} when there is no time array"),
-        Param("interpolation", (str,), "nearest", "image interpolation", tuple(sorted(interpolations_names))),
-        Param("origin", (str,), "upper", "where row 0 is drawn", ("upper", "lower")),
-        Param("aspect", (str,), "equal", "pixel aspect", ("equal", "auto")),
-        Param("ticks", (bool,), False, "show row/column ticks"),
-    )
+    params = Schema((
+        Option("panels", list, None, "array names to show side by side (default: frames, or the only array)",
+               check=common.name_list),
+        Option("panel_titles", list, None, "a title per panel (default: the array names when several)",
+               check=common.name_list),
+        Option("shared_scale", bool, True, "one colour scale for all panels (false: one per panel)"),
+        Option("vmin", NUMBER, None, "low end of the colour scale (default: robust, over all frames)"),
+        Option("vmax", NUMBER, None, "high end of the colour scale (default: robust, over all frames)"),
+        Option("clip_percent", NUMBER, 1.0,
+               "percent of values left out at each end of the automatic scale (0: full range)", min=0, max=49),
+        Option("symmetric", bool, False, "centre the automatic colour scale on 0 (diverging colormaps)"),
+        Option("cmap", str, "viridis", "matplotlib colormap", check=common.colormap),
+        Option("colorbar", bool, True, "show a colour bar"),
+        Option("colorbar_label", str, None, "label of the colour bar"),
+        Option("time_label", str, None, "frame label format with {i} and {t}, e.g. 't = {t:.2f} s' "
+                                        "('' hides it; default: 'frame {i}')", check=common.frame_format),
+        Option("dt", NUMBER, None, "seconds per frame, for {t} when there is no time array", greater_than=0),
+        Option("interpolation", str, "nearest", "image interpolation", tuple(sorted(interpolations_names))),
+        Option("origin", str, "upper", "where row 0 is drawn", ("upper", "lower")),
+        Option("aspect", str, "equal", "pixel aspect", ("equal", "auto")),
+        Option("ticks", bool, False, "show row/column ticks"),
+    ), rules=(ordered("vmin", "vmax"),))
 
     def check(self, data: DataSet, params: Mapping[str, Any]) -> list[Problem]:
         inputs, problems = _resolve(data, params)
         panel_count = len(inputs.panels) if inputs else None
-        return problems + common.choice_problems(params, self.params) + common.compact([
-            common.cmap_problem(params),
-            common.limits_problem(params),
-            common.range_problem(params, "clip_percent", strict=False, high=49.0),
-            common.range_problem(params, "dt"),
-            common.format_problem(params),
-            common.list_problem(params, "panel_titles", panel_count, "panels"),
-        ])
+        return problems + common.compact([common.count_problem(params, "panel_titles", panel_count, "panels")])
 
     def frame_count(self, data: DataSet, params: Mapping[str, Any]) -> int:
         return common.require(_resolve(data, params)).count
@@ -113,8 +109,6 @@ def _panels(data: DataSet, names: list[str] | None) -> tuple[list[tuple[str, np.
     if not names:
         found = common.main_array(NAME, data, ("frames",))
         return ([], [found]) if isinstance(found, Problem) else ([found], [])
-    if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
-        return [], [Problem("panels", f"panels must be a list of array names; got {names!r}")]
     missing = [name for name in names if name not in data]
     problems = [Problem("panels", f"no array named {name!r} for panels; found {common.names_present(data)}",
                         hint=did_you_mean(name, data)) for name in missing]
@@ -179,3 +173,6 @@ def _colorbars(figure: Figure, axes: list, mappers: list, params: Mapping[str, A
     pairs = [(mappers[-1], axes[-1])] if params["shared_scale"] else list(zip(mappers, axes))
     for mapper, ax in pairs:
         common.colorbar(figure, ax, mapper, params.get("colorbar_label"))
+
+
+register(Heatmap())

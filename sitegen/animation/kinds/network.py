@@ -10,9 +10,10 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from sitegen.animation.dataset import DataSet
-from sitegen.animation.kinds import common
-from sitegen.animation.kinds.base import Param, Problem, Scene
-from sitegen.animation.kinds.common import NONE, NUMBER
+import sitegen.animation.kinds.common as common
+from sitegen.animation.kinds.base import Scene
+from sitegen.animation.kinds.registry import register
+from sitegen.schema import NUMBER, Option, Problem, Schema, ordered
 
 NAME = "network"
 # Edge colours are data colours (the sign of a weight), the same in light and dark styles.
@@ -56,40 +57,29 @@ class Network:
         "weights[i, j] is the edge i→j (a symmetric matrix draws each pair once).\n"
         "Optional time / times / t: T numbers, one per frame."
     )
-    params = (
-        Param("cmap", (str,), "viridis", "colormap of node activity"),
-        Param("vmin", (*NUMBER, NONE), None, "activity at the low end of the colormap (default: over all frames)"),
-        Param("vmax", (*NUMBER, NONE), None, "activity at the high end of the colormap (default: over all frames)"),
-        Param("threshold", NUMBER, 0.0, "edges with |weight| below this are hidden"),
-        Param("max_width", NUMBER, 3.0, "width in points of the strongest edge"),
-        Param("node_size", NUMBER, 120.0, "node marker area in points²"),
-        Param("modulation", (str,), "none", "how one N×N weight matrix changes over time", ("none", "sine")),
-        Param("period", (int, NONE), None, f"frames per cycle of the sine modulation (default: all frames, or "
-                                           f"{STATIC_FRAMES} when nothing else sets the count)"),
-        Param("depth", NUMBER, 0.5, "depth of the sine modulation, 0–1"),
-        Param("excitatory_color", (str,), EXCITATORY, "colour of positive weights"),
-        Param("inhibitory_color", (str,), INHIBITORY, "colour of negative weights"),
-        Param("labels", (list, NONE), None, "a name per node, written next to it"),
-        Param("colorbar", (bool,), True, "a colour bar for activity"),
-        Param("time_label", (str, NONE), None, "frame label with {i} and {t}; '' hides it (default: 'frame {i}')"),
-    )
+    params = Schema((
+        Option("cmap", str, "viridis", "colormap of node activity", check=common.colormap),
+        Option("vmin", NUMBER, None, "activity at the low end of the colormap (default: over all frames)"),
+        Option("vmax", NUMBER, None, "activity at the high end of the colormap (default: over all frames)"),
+        Option("threshold", NUMBER, 0.0, "edges with |weight| below this are hidden", min=0),
+        Option("max_width", NUMBER, 3.0, "width in points of the strongest edge", greater_than=0),
+        Option("node_size", NUMBER, 120.0, "node marker area in points²", min=0),
+        Option("modulation", str, "none", "how one N×N weight matrix changes over time", ("none", "sine")),
+        Option("period", int, None, f"frames per cycle of the sine modulation (default: all frames, or "
+                                    f"{STATIC_FRAMES} when nothing else sets the count)", min=1),
+        Option("depth", NUMBER, 0.5, "depth of the sine modulation", min=0, max=1),
+        Option("excitatory_color", str, EXCITATORY, "colour of positive weights", check=common.colour),
+        Option("inhibitory_color", str, INHIBITORY, "colour of negative weights", check=common.colour),
+        Option("labels", list, None, "a name per node, written next to it", check=common.name_list),
+        Option("colorbar", bool, True, "a colour bar for activity"),
+        Option("time_label", str, None, "frame label with {i} and {t}; '' hides it (default: 'frame {i}')",
+               check=common.frame_format),
+    ), rules=(ordered("vmin", "vmax"),))
 
     def check(self, data: DataSet, params: Mapping[str, Any]) -> list[Problem]:
         inputs, problems = _resolve(data, params)
         n_nodes = inputs.positions.shape[0] if inputs else None
-        return problems + common.choice_problems(params, self.params) + common.compact([
-            common.cmap_problem(params),
-            common.limits_problem(params),
-            common.range_problem(params, "threshold", strict=False, hint="edges with |weight| below it are hidden"),
-            common.range_problem(params, "max_width"),
-            common.range_problem(params, "node_size", strict=False),
-            common.range_problem(params, "period", low=1, strict=False),
-            common.range_problem(params, "depth", strict=False, high=1.0),
-            common.color_problem(params, "excitatory_color"),
-            common.color_problem(params, "inhibitory_color"),
-            common.list_problem(params, "labels", n_nodes, "nodes"),
-            common.format_problem(params),
-        ])
+        return problems + common.compact([common.count_problem(params, "labels", n_nodes, "nodes")])
 
     def frame_count(self, data: DataSet, params: Mapping[str, Any]) -> int:
         return common.require(_resolve(data, params)).count
@@ -241,3 +231,6 @@ def _labels(ax, positions: np.ndarray, labels: list[str] | None) -> list:
         return []
     return [ax.annotate(name, xy, xytext=(4, 4), textcoords="offset points", fontsize="small", zorder=4)
             for name, xy in zip(labels, positions)]
+
+
+register(Network())

@@ -10,9 +10,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
 from sitegen.animation.dataset import DataSet
-from sitegen.animation.kinds import common
-from sitegen.animation.kinds.base import Param, Problem, Scene
-from sitegen.animation.kinds.common import NONE, NUMBER
+import sitegen.animation.kinds.common as common
+from sitegen.animation.kinds.base import Scene
+from sitegen.animation.kinds.registry import register
+from sitegen.schema import NUMBER, Option, Problem, Schema
 
 NAME = "raster"
 NEURON_NAMES = ("neuron", "neurons", "unit", "units", "id", "ids", "senders", "cell")
@@ -49,29 +50,22 @@ class Raster:
         "Or spike events in two columns, neuron (ids) and time: CSV 'neuron,time', or an N×2 array.\n"
         "Times in seconds (then the rate is in Hz)."
     )
-    params = (
-        Param("window", (*NUMBER, NONE), None,
-              "width of the sliding window in seconds (default: a fifth of the record)"),
-        Param("step", (*NUMBER, NONE), None, "seconds the window advances per frame (default: window/40)"),
-        Param("rate", (bool,), True, "show the population rate under the raster"),
-        Param("bin", (*NUMBER, NONE), None, "bin width of the rate histogram in seconds (default: window/50)"),
-        Param("smooth", NUMBER, 1.0, "Gaussian smoothing of the rate, in bins (0: none)"),
-        Param("color", (str, NONE), None, "colour of the spikes (default: the style's text colour)"),
-        Param("xlabel", (str,), "time in window (s)", "x-axis label"),
-        Param("time_label", (str, NONE), None, "frame label with {i} and {t} (the window's start); '' hides it "
-                                               "(default: 't = {t:.2f} s')"),
-    )
+    params = Schema((
+        Option("window", NUMBER, None, "width of the sliding window in seconds (default: a fifth of the record)",
+               greater_than=0),
+        Option("step", NUMBER, None, "seconds the window advances per frame (default: window/40)", greater_than=0),
+        Option("rate", bool, True, "show the population rate under the raster"),
+        Option("bin", NUMBER, None, "bin width of the rate histogram in seconds (default: window/50)",
+               greater_than=0),
+        Option("smooth", NUMBER, 1.0, "Gaussian smoothing of the rate, in bins (0: none)", min=0),
+        Option("color", str, None, "colour of the spikes (default: the style's text colour)", check=common.colour),
+        Option("xlabel", str, "time in window (s)", "x-axis label"),
+        Option("time_label", str, None, "frame label with {i} and {t} (the window's start); '' hides it "
+                                        "(default: 't = {t:.2f} s')", check=common.frame_format),
+    ))
 
     def check(self, data: DataSet, params: Mapping[str, Any]) -> list[Problem]:
-        _, problems = _resolve(data)
-        return problems + common.compact([
-            common.range_problem(params, "window"),
-            common.range_problem(params, "step"),
-            common.range_problem(params, "bin"),
-            common.range_problem(params, "smooth", strict=False, hint="in bins, e.g. 1.5"),
-            common.color_problem(params, "color"),
-            common.format_problem(params),
-        ])
+        return _resolve(data)[1]
 
     def frame_count(self, data: DataSet, params: Mapping[str, Any]) -> int:
         return _windows(common.require(_resolve(data)), params).count
@@ -240,3 +234,6 @@ def _smoothing_matrix(n_bins: int, sigma: float) -> np.ndarray:
     offsets = np.arange(n_bins)[:, None] - np.arange(n_bins)[None, :]
     kernel = np.exp(-0.5 * (offsets / sigma) ** 2) * (np.abs(offsets) <= 4 * sigma)
     return kernel / kernel.sum(axis=1, keepdims=True)
+
+
+register(Raster())

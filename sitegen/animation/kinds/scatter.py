@@ -12,9 +12,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from sitegen.animation.dataset import DataSet
-from sitegen.animation.kinds import common
-from sitegen.animation.kinds.base import Param, Problem, Scene
-from sitegen.animation.kinds.common import NONE, NUMBER
+import sitegen.animation.kinds.common as common
+from sitegen.animation.kinds.base import Scene
+from sitegen.animation.kinds.registry import register
+from sitegen.schema import NUMBER, Option, Problem, Schema, ordered
 
 NAME = "scatter"
 LAYOUT = "T×N×2"
@@ -52,35 +53,29 @@ class Scatter:
         "Optional values: N or T×N numbers: a colormap and colour bar (instead of labels).\n"
         "Optional time / epochs: T numbers, one per frame, for the frame label's {t}."
     )
-    params = (
-        Param("cmap", (str, NONE), None, "colormap (default: 'tab10'/'tab20' for labels, 'viridis' for values)"),
-        Param("vmin", (*NUMBER, NONE), None, "low end of the value colour scale (default: over all frames)"),
-        Param("vmax", (*NUMBER, NONE), None, "high end of the value colour scale (default: over all frames)"),
-        Param("marker_size", (*NUMBER, NONE), None, "marker area in points² (default: smaller for more points)"),
-        Param("alpha", NUMBER, 0.8, "marker opacity, 0–1"),
-        Param("padding", NUMBER, 0.05, "space around the points, as a fraction of their extent"),
-        Param("trail", (int,), 0, "frames of fading trail behind each point (0: none)"),
-        Param("legend", (bool,), True, f"a legend of the labels (when there are at most {MAX_LEGEND})"),
-        Param("colorbar", (bool,), True, "a colour bar for values"),
-        Param("aspect", (str,), "equal", "axis aspect", ("equal", "auto")),
-        Param("ticks", (bool,), True, "show axis ticks"),
-        Param("xlabel", (str, NONE), None, "x-axis label"),
-        Param("ylabel", (str, NONE), None, "y-axis label"),
-        Param("time_label", (str, NONE), None, "frame label with {i} and {t}, e.g. 'epoch {i}'; '' hides it "
-                                               "(default: 'frame {i}', or from a time/epochs array)"),
-    )
+    params = Schema((
+        Option("cmap", str, None, "colormap (default: 'tab10'/'tab20' for labels, 'viridis' for values)",
+               check=common.colormap),
+        Option("vmin", NUMBER, None, "low end of the value colour scale (default: over all frames)"),
+        Option("vmax", NUMBER, None, "high end of the value colour scale (default: over all frames)"),
+        Option("marker_size", NUMBER, None, "marker area in points² (default: smaller for more points)",
+               greater_than=0),
+        Option("alpha", NUMBER, 0.8, "marker opacity", greater_than=0, max=1),
+        Option("padding", NUMBER, 0.05, "space around the points, as a fraction of their extent", min=0),
+        Option("trail", int, 0, "frames of fading trail behind each point (0: none)", min=0),
+        Option("legend", bool, True, f"a legend of the labels (when there are at most {MAX_LEGEND})"),
+        Option("colorbar", bool, True, "a colour bar for values"),
+        Option("aspect", str, "equal", "axis aspect", ("equal", "auto")),
+        Option("ticks", bool, True, "show axis ticks"),
+        Option("xlabel", str, None, "x-axis label"),
+        Option("ylabel", str, None, "y-axis label"),
+        Option("time_label", str, None, "frame label with {i} and {t}, e.g. 'epoch {i}'; '' hides it "
+                                        "(default: 'frame {i}', or from a time/epochs array)",
+               check=common.frame_format),
+    ), rules=(ordered("vmin", "vmax"),))
 
     def check(self, data: DataSet, params: Mapping[str, Any]) -> list[Problem]:
-        _, problems = _resolve(data)
-        return problems + common.choice_problems(params, self.params) + common.compact([
-            common.cmap_problem(params),
-            common.limits_problem(params),
-            common.range_problem(params, "marker_size"),
-            common.range_problem(params, "alpha", high=1.0),
-            common.range_problem(params, "padding", strict=False),
-            common.range_problem(params, "trail", strict=False),
-            common.format_problem(params),
-        ])
+        return _resolve(data)[1]
 
     def frame_count(self, data: DataSet, params: Mapping[str, Any]) -> int:
         return common.require(_resolve(data)).count
@@ -248,3 +243,6 @@ def _trail_groups(colours: _Colours, n_points: int) -> tuple[tuple[np.ndarray, .
         if len(unique) <= 20:
             return tuple(np.flatnonzero(index.ravel() == k) for k in range(len(unique))), unique.copy()
     return (np.arange(n_points),), np.array([to_rgba(common.foreground())])
+
+
+register(Scatter())

@@ -10,9 +10,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Arc, Circle
 
 from sitegen.animation.dataset import DataSet
-from sitegen.animation.kinds import common
-from sitegen.animation.kinds.base import Param, Problem, Scene
-from sitegen.animation.kinds.common import NONE, NUMBER
+import sitegen.animation.kinds.common as common
+from sitegen.animation.kinds.base import Scene
+from sitegen.animation.kinds.registry import register
+from sitegen.schema import NUMBER, Option, Problem, Schema, ordered
 
 NAME = "topomap"
 POSITION_NAMES = ("positions", "pos", "electrodes", "locations")
@@ -53,32 +54,26 @@ class Topomap:
         "values: T×E numbers, one row per time (E×T is recognised too).\n"
         "Optional times / time / t: T numbers (e.g. ms), for the frame label."
     )
-    params = (
-        Param("cmap", (str,), "RdBu_r", "matplotlib colormap"),
-        Param("vmin", (*NUMBER, NONE), None, "low end of the colour scale (default: symmetric, over all times)"),
-        Param("vmax", (*NUMBER, NONE), None, "high end of the colour scale (default: symmetric, over all times)"),
-        Param("symmetric", (bool,), True, "centre the automatic colour scale on 0"),
-        Param("resolution", (int,), 64, "grid cells across the head"),
-        Param("method", (str,), "spline", "interpolation: thin-plate spline or inverse-distance weighting",
-              ("spline", "idw")),
-        Param("head_radius", (*NUMBER, NONE), None,
-              "radius of the head outline (default: 1, or the electrodes' extent)"),
-        Param("sensors", (bool,), True, "mark the electrodes"),
-        Param("colorbar", (bool,), True, "show a colour bar"),
-        Param("colorbar_label", (str, NONE), None, "label of the colour bar"),
-        Param("time_label", (str, NONE), None, "frame label with {i} and {t}; '' hides it "
-                                               "(default: '{t:.0f} ms' with a times array, else 'frame {i}')"),
-    )
+    params = Schema((
+        Option("cmap", str, "RdBu_r", "matplotlib colormap", check=common.colormap),
+        Option("vmin", NUMBER, None, "low end of the colour scale (default: symmetric, over all times)"),
+        Option("vmax", NUMBER, None, "high end of the colour scale (default: symmetric, over all times)"),
+        Option("symmetric", bool, True, "centre the automatic colour scale on 0"),
+        Option("resolution", int, 64, "grid cells across the head", min=8, max=1024),
+        Option("method", str, "spline", "interpolation: thin-plate spline or inverse-distance weighting",
+               ("spline", "idw")),
+        Option("head_radius", NUMBER, None, "radius of the head outline (default: 1, or the electrodes' extent)",
+               greater_than=0),
+        Option("sensors", bool, True, "mark the electrodes"),
+        Option("colorbar", bool, True, "show a colour bar"),
+        Option("colorbar_label", str, None, "label of the colour bar"),
+        Option("time_label", str, None, "frame label with {i} and {t}; '' hides it "
+                                        "(default: '{t:.0f} ms' with a times array, else 'frame {i}')",
+               check=common.frame_format),
+    ), rules=(ordered("vmin", "vmax"),))
 
     def check(self, data: DataSet, params: Mapping[str, Any]) -> list[Problem]:
-        _, problems = _resolve(data)
-        return problems + common.choice_problems(params, self.params) + common.compact([
-            common.cmap_problem(params),
-            common.limits_problem(params),
-            common.range_problem(params, "resolution", low=8, strict=False, high=1024),
-            common.range_problem(params, "head_radius"),
-            common.format_problem(params),
-        ])
+        return _resolve(data)[1]
 
     def frame_count(self, data: DataSet, params: Mapping[str, Any]) -> int:
         return common.require(_resolve(data)).count
@@ -194,3 +189,6 @@ def _head(ax, radius: float) -> list:
 
 def _sensors(ax, positions: np.ndarray) -> list:
     return [ax.scatter(*positions.T, s=8, color=common.foreground(), linewidths=0, zorder=3)]
+
+
+register(Topomap())

@@ -9,9 +9,10 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from sitegen.animation.dataset import DataSet
-from sitegen.animation.kinds import common
-from sitegen.animation.kinds.base import Param, Problem, Scene
-from sitegen.animation.kinds.common import NONE, NUMBER
+import sitegen.animation.kinds.common as common
+from sitegen.animation.kinds.base import Scene
+from sitegen.animation.kinds.registry import register
+from sitegen.schema import NUMBER, Option, Problem, Schema
 
 NAME = "traces"
 LAYOUT = "C×N (channels × samples) or N×C"
@@ -50,39 +51,34 @@ class Traces:
         "Several 1-D arrays (train_loss, val_loss, …): one channel each, named by the array.\n"
         "CSV: a header row; a column named time, t, epoch or step is the x axis, every other column a channel."
     )
-    params = (
-        Param("mode", (str,), "window", "'window': a sliding oscilloscope window; 'grow': curves grow from the left",
-              ("window", "grow")),
-        Param("window", (*NUMBER, NONE), None, "window length, in time units with a time array, else in samples "
-                                               "(default: a fifth of the record)"),
-        Param("step", (int, NONE), None,
-              "samples the curves advance per frame (default: window/40, or N/100 in grow mode)"),
-        Param("layout", (str,), "auto", "how a 2-D signals array is laid out ('auto': the longer axis is time)",
-              ("auto", "channels_first", "channels_last")),
-        Param("offset", NUMBER, 0.0, "vertical offset between channels (a waterfall); 0 overlays them"),
-        Param("legend", (bool, NONE), None, "show a legend (default: with up to 10 overlaid channels)"),
-        Param("labels", (list, NONE), None, "a name per channel (default: the CSV header, else 'ch 1', 'ch 2', …)"),
-        Param("ylim", (list, NONE), None, "[low, high] of the y axis (default: all of the data, fixed over time)"),
-        Param("grid", (bool,), True, "draw grid lines"),
-        Param("linewidth", (*NUMBER, NONE), None, "line width in points (default: the style's)"),
-        Param("xlabel", (str, NONE), None, "x-axis label (default: 'time', the epoch/step array's name, or 'sample')"),
-        Param("ylabel", (str, NONE), None, "y-axis label"),
-        Param("time_label", (str, NONE), None, "frame label with {i} and {t} (the window's start); '' hides it "
-                                               "(default: 't = {t:.2f}' in window mode, none in grow mode)"),
-    )
+    params = Schema((
+        Option("mode", str, "window", "'window': a sliding oscilloscope window; 'grow': curves grow from the left",
+               ("window", "grow")),
+        Option("window", NUMBER, None, "window length, in time units with a time array, else in samples "
+                                       "(default: a fifth of the record)", greater_than=0),
+        Option("step", int, None, "samples the curves advance per frame (default: window/40, or N/100 in grow mode)",
+               min=1),
+        Option("layout", str, "auto", "how a 2-D signals array is laid out ('auto': the longer axis is time)",
+               ("auto", "channels_first", "channels_last")),
+        Option("offset", NUMBER, 0.0, "vertical offset between channels (a waterfall); 0 overlays them", min=0),
+        Option("legend", bool, None, "show a legend (default: with up to 10 overlaid channels)"),
+        Option("labels", list, None, "a name per channel (default: the CSV header, else 'ch 1', 'ch 2', …)",
+               check=common.name_list),
+        Option("ylim", list, None, "[low, high] of the y axis (default: all of the data, fixed over time)",
+               check=common.increasing_pair),
+        Option("grid", bool, True, "draw grid lines"),
+        Option("linewidth", NUMBER, None, "line width in points (default: the style's)", greater_than=0),
+        Option("xlabel", str, None, "x-axis label (default: 'time', the epoch/step array's name, or 'sample')"),
+        Option("ylabel", str, None, "y-axis label"),
+        Option("time_label", str, None, "frame label with {i} and {t} (the window's start); '' hides it "
+                                        "(default: 't = {t:.2f}' in window mode, none in grow mode)",
+               check=common.frame_format),
+    ))
 
     def check(self, data: DataSet, params: Mapping[str, Any]) -> list[Problem]:
         inputs, problems = _resolve(data, params)
         channels = inputs.signals.shape[0] if inputs else None
-        return problems + common.choice_problems(params, self.params) + common.compact([
-            common.range_problem(params, "window"),
-            common.range_problem(params, "step", low=1, strict=False),
-            common.range_problem(params, "offset", strict=False),
-            common.range_problem(params, "linewidth"),
-            common.pair_problem(params, "ylim"),
-            common.list_problem(params, "labels", channels, "channels"),
-            common.format_problem(params),
-        ])
+        return problems + common.compact([common.count_problem(params, "labels", channels, "channels")])
 
     def frame_count(self, data: DataSet, params: Mapping[str, Any]) -> int:
         return _frames(common.require(_resolve(data, params)), params).count
@@ -265,3 +261,6 @@ def _axes(ax, inputs: _Inputs, params: Mapping[str, Any], frames: _Frames, shift
     if legend or (legend is None and named and len(names) <= 10 and params["offset"] == 0):
         # Outside the axes: it never hides a curve, and it stays in the static background.
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+
+
+register(Traces())

@@ -11,9 +11,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from sitegen.animation.dataset import DataSet
-from sitegen.animation.kinds import common
-from sitegen.animation.kinds.base import Param, Problem, Scene
-from sitegen.animation.kinds.common import NONE, NUMBER
+import sitegen.animation.kinds.common as common
+from sitegen.animation.kinds.base import Scene
+from sitegen.animation.kinds.registry import register
+from sitegen.schema import NUMBER, Option, Problem, Schema
 
 NAME = "trajectory"
 LAYOUT = "T×K×2 (or T×2 for one path)"
@@ -36,31 +37,24 @@ class Trajectory:
         "paths: T×K×2 numbers (K paths' x, y at T times) or T×2 for one path (or the only array).\n"
         "Optional time / times / t: T numbers, one per frame, for the frame label's {t}."
     )
-    params = (
-        Param("tail", (int,), 20, "frames of fading tail behind each head (0: none)"),
-        Param("linewidth", NUMBER, 2.0, "tail width in points"),
-        Param("marker_size", NUMBER, 40.0, "head marker area in points²"),
-        Param("padding", NUMBER, 0.05, "space around the paths, as a fraction of their extent"),
-        Param("labels", (list, NONE), None, "a name per path (shown in a legend)"),
-        Param("xlabel", (str, NONE), None, "x-axis label"),
-        Param("ylabel", (str, NONE), None, "y-axis label"),
-        Param("aspect", (str,), "auto", "axis aspect", ("auto", "equal")),
-        Param("time_label", (str, NONE), None, "frame label with {i} and {t}; '' hides it (default: 'frame {i}')"),
-        Param("dt", (*NUMBER, NONE), None, "time per frame, for {t} when there is no time array"),
-    )
+    params = Schema((
+        Option("tail", int, 20, "frames of fading tail behind each head (0: none)", min=0),
+        Option("linewidth", NUMBER, 2.0, "tail width in points", greater_than=0),
+        Option("marker_size", NUMBER, 40.0, "head marker area in points²", min=0),
+        Option("padding", NUMBER, 0.05, "space around the paths, as a fraction of their extent", min=0),
+        Option("labels", list, None, "a name per path (shown in a legend)", check=common.name_list),
+        Option("xlabel", str, None, "x-axis label"),
+        Option("ylabel", str, None, "y-axis label"),
+        Option("aspect", str, "auto", "axis aspect", ("auto", "equal")),
+        Option("time_label", str, None, "frame label with {i} and {t}; '' hides it (default: 'frame {i}')",
+               check=common.frame_format),
+        Option("dt", NUMBER, None, "time per frame, for {t} when there is no time array", greater_than=0),
+    ))
 
     def check(self, data: DataSet, params: Mapping[str, Any]) -> list[Problem]:
         inputs, problems = _resolve(data)
         n_paths = inputs.paths.shape[1] if inputs else None
-        return problems + common.choice_problems(params, self.params) + common.compact([
-            common.range_problem(params, "tail", strict=False),
-            common.range_problem(params, "linewidth"),
-            common.range_problem(params, "marker_size", strict=False),
-            common.range_problem(params, "padding", strict=False),
-            common.range_problem(params, "dt"),
-            common.list_problem(params, "labels", n_paths, "paths"),
-            common.format_problem(params),
-        ])
+        return problems + common.compact([common.count_problem(params, "labels", n_paths, "paths")])
 
     def frame_count(self, data: DataSet, params: Mapping[str, Any]) -> int:
         return common.require(_resolve(data)).count
@@ -147,3 +141,6 @@ class _Tail:
         segments = np.stack([points[:-1], points[1:]], axis=2)  # length×K×2×2
         self.lines.set_segments(list(segments[shown].reshape(-1, 2, 2)))
         self.lines.set_color(self.colours[shown].reshape(-1, 4))
+
+
+register(Trajectory())
