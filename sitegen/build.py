@@ -21,7 +21,7 @@ from sitegen.assemble import Site, assemble
 from sitegen.cache import RenderCache
 from sitegen.cache_cmd import record_build
 from sitegen.check import check_site
-from sitegen.figures import embed_figures
+from sitegen.figures import Figures
 from sitegen.hashing import DigestMemo
 from sitegen.progress import Progress
 from sitegen.config import SiteConfig, load_config
@@ -29,7 +29,7 @@ from sitegen.discover import discover
 from sitegen.errors import BuildFailed, Diagnostic, ExecutorUnavailable, Severity, error, has_errors
 from sitegen.markup import MarkdownRenderer
 from sitegen.model import OutputFile, Post, SourceFile
-from sitegen.parse import ParseContext, parse_source
+from sitegen.parse import Outline, ParseContext, convert_post, read_source
 from sitegen.theme import Theme, template_error_line
 from sitegen.write import WriteReport, check_output_folder, write_site
 
@@ -127,13 +127,14 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     theme = Theme.for_site(config)
     animations, animated = clock.lap("animate", render_planned(planned, options, progress))
     root = config.root.resolve()
-    posts = embed_figures(list(planned.posts), animations.variants, downloads(plans), theme)
+    figures = Figures.for_theme(theme, animations.variants, downloads(plans))
+    posts, converted = clock.lap("markdown", convert_all(planned.posts, planned.sources, config, figures))
     others = [*site_files(planned.sources, theme, inputs_of(plans, root)), *animations.outputs,
               *download_files(plans, root)]
     site, assembled = clock.lap("assemble", assemble(posts, config, theme, others))
     pages, rendered = clock.lap("render", render_pages(site, theme))
     files = [*pages, *others]
-    diagnostics = tuple(_strict([*planned.diagnostics, *animated, *assembled, *rendered], options.strict))
+    diagnostics = tuple(_strict([*planned.diagnostics, *animated, *converted, *assembled, *rendered], options.strict))
     memo.save()
     try:
         if has_errors(diagnostics):
@@ -178,28 +179,36 @@ def cache_root(config: SiteConfig, options: BuildOptions) -> Path:
     return config.cache_path.resolve()
 
 
-def parse_all(sources: Iterable[SourceFile], config: SiteConfig) -> tuple[list[Post], list[Diagnostic]]:
-    """Parse every post and page; in worker processes when there are many (Markdown is the slow part)."""
+def parse_all(sources: Iterable[SourceFile], config: SiteConfig) -> tuple[list[Outline], list[Diagnostic]]:
+    """Read every post and page: front matter and animation directives, what planning needs (phase 1).
+    No Markdown is converted (convert_all does that, once the animations exist), so one process is quick."""
     sources = list(sources)
-    context = ParseContext(content_dir=config.content_dir, content_files=frozenset(s.rel for s in sources),
-                           permalink=config.permalink, raw_html=config.markdown.raw_html)
-    texts = [s for s in sources if s.kind != "asset"]
-    parse = partial(_parse_one, context=context)
-    workers = min(os.cpu_count() or 1, len(texts) // PARALLEL_PARSE_MIN)
+    context = ParseContext.for_site(sources, config)
+    results = [read_source(s, context, _renderer()) for s in sources if s.kind != "asset"]
+    return [o for o, _ in results if o is not None], [d for _, found in results for d in found]
+
+
+def convert_all(outlines: Iterable[Outline], sources: Iterable[SourceFile], config: SiteConfig,
+                figures: Figures) -> tuple[list[Post], list[Diagnostic]]:
+    """Every post's Markdown as HTML, its figures written by the theme (phase 2); in worker processes
+    when there are many (Markdown is the slow part)."""
+    outlines = list(outlines)
+    convert = partial(_parse_one, context=ParseContext.for_site(list(sources), config), figures=figures)
+    workers = min(os.cpu_count() or 1, len(outlines) // PARALLEL_PARSE_MIN)
     if workers > 1:
         with ProcessPoolExecutor(workers, mp_context=pool_context()) as pool:
-            results = list(pool.map(parse, texts, chunksize=max(8, len(texts) // (workers * 4))))
+            results = list(pool.map(convert, outlines, chunksize=max(8, len(outlines) // (workers * 4))))
     else:
-        results = [parse(s) for s in texts]
-    posts = [post for post, _ in results if post is not None]
-    return posts, [d for _, found in results for d in found]
+        results = [convert(o) for o in outlines]
+    problems = dict.fromkeys(d for _, found in results for d in found)  # a broken partial: said once
+    return [post for post, _ in results], list(problems)
 
 
 PARALLEL_PARSE_MIN = 100  # below this many posts a pool costs more than it saves
 
 
-def _parse_one(source: SourceFile, context: ParseContext) -> tuple[Post | None, list[Diagnostic]]:
-    return parse_source(source, context, _renderer())
+def _parse_one(outline: Outline, context: ParseContext, figures: Figures) -> tuple[Post, list[Diagnostic]]:
+    return convert_post(outline, context, _renderer(), figures)
 
 
 @lru_cache(maxsize=1)

@@ -106,9 +106,9 @@ class Post:
     extra: FrozenMap  # front-matter keys sitegen does not interpret, for templates
     front_matter: FrozenMap
     key_lines: FrozenMap  # front-matter key -> line in the source file
-    animations: tuple[Any, ...] = ()  # the post's animation Directives, in order (placeholders in the HTML)
+    animations: tuple[Any, ...] = ()  # the post's animation Directives, in order
     teaser_ref: int | None = None  # `header.teaser: animation` (or `animation:2`): which animation the card plays
-    teaser_animation: Any = None  # the card's animation (an AnimationView), once rendered
+    teaser_animation: AnimationView | None = None  # what the card shows (the one it plays, or the first one's poster)
 
     @property
     def reading_time(self) -> int:
@@ -209,3 +209,21 @@ class Download:
 
     title: str
     url: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnimationView:
+    """One rendered animation as the theme's partials/animation.html receives it (`animation`), in a
+    post's body and excerpt and on its card alike."""
+
+    id: str
+    alt: str
+    caption_html: str
+    loop: bool
+    autoplay: bool
+    controls: bool
+    sound: bool
+    width: int
+    height: int
+    variants: tuple[VariantFiles, ...]
+    downloads: tuple[Download, ...]

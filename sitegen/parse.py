@@ -1,4 +1,8 @@
-"""SourceFile -> Post: front matter people already write for Jekyll (and Minimal Mistakes), Markdown body."""
+"""SourceFile -> Post: front matter people already write for Jekyll (and Minimal Mistakes), Markdown body.
+
+In two phases, so that a post's figures are written once, by the theme, while its Markdown is converted:
+`read_source` (SourceFile -> Outline: front matter and animation directives, what planning needs, no HTML)
+and, once the animations are rendered, `convert_post` (Outline -> Post)."""
 from __future__ import annotations
 
 import html
@@ -12,10 +16,12 @@ from urllib.parse import unquote
 import nh3
 
 from sitegen.animation.spec import Directive, parse_directive
+from sitegen.config import SiteConfig
 from sitegen.errors import Diagnostic, SitegenError, did_you_mean, error, warning
+from sitegen.figures import Figures
 from sitegen.frontmatter import FrontMatter, split_front_matter
 from sitegen.html_policy import refused_scheme, sanitize_content
-from sitegen.markup import MarkdownRenderer, Rendered, plain_text
+from sitegen.markup import Fence, MarkdownRenderer, Rendered, plain_text
 from sitegen.model import FrozenMap, GalleryItem, Header, Post, SidebarBlock, SourceFile
 from sitegen.slugs import slugify, split_date_prefix, title_from_slug, to_datetime
 from sitegen.urls import is_external, resolve_relative, rewrite_urls
@@ -38,9 +44,34 @@ class ParseContext:
     permalink: str  # pattern for posts, e.g. 'posts/{slug}/'
     raw_html: str = "allow"  # [markdown] raw_html: "allow" passes the author's HTML through, "sanitize" cleans it
 
+    @classmethod
+    def for_site(cls, sources: list[SourceFile], config: SiteConfig) -> "ParseContext":
+        return cls(content_dir=config.content_dir, content_files=frozenset(s.rel for s in sources),
+                   permalink=config.permalink, raw_html=config.markdown.raw_html)
 
-def parse_source(source: SourceFile, context: ParseContext, renderer: MarkdownRenderer) -> tuple[Post | None, list[Diagnostic]]:
-    """Parse one post or page. Returns None (and the reasons) when it cannot be used."""
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """A post or page read but not converted: its front matter, its Markdown body and its valid
+    animation directives. Everything planning needs, and no HTML."""
+
+    source: SourceFile
+    shown: str  # the path shown in messages, e.g. 'content/posts/a.md'
+    front: FrontMatter
+    title: str
+    slug: str
+    draft: bool
+    animations: tuple[Directive, ...]
+
+    @property
+    def source_rel(self) -> str:
+        return self.source.rel
+
+
+def read_source(source: SourceFile, context: ParseContext,
+                renderer: MarkdownRenderer) -> tuple[Outline | None, list[Diagnostic]]:
+    """Phase 1: read one post or page and find its animations. Returns None (and the reasons) when it
+    cannot be used."""
     shown = f"{context.content_dir}/{source.rel}"
     try:
         front = split_front_matter(source.path.read_text(encoding="utf-8"), shown)
@@ -51,8 +82,25 @@ def parse_source(source: SourceFile, context: ParseContext, renderer: MarkdownRe
     except OSError as exc:  # removed or made unreadable since the build looked
         return None, [error(shown, None, f"cannot be read: {exc.strerror or exc}")]
     fields = _Fields(front, shown, source.rel)
-    post = _build_post(source, fields, context, renderer)
-    return (None if fields.fatal else post), fields.problems
+    _, file_slug = _file_name(source.rel)
+    slug = slugify(fields.text("slug") or file_slug)
+    title = fields.text("title").strip() or title_from_slug(file_slug)
+    if not title or not slug:
+        fields.fail("title" if "title" in front.data else None,
+                    "no title, and none can be made from the file name",
+                    "add 'title: ...' to the front matter, or name the file like 2024-03-02-my-project.md", fatal=True)
+    draft = fields.flag("draft", False) or not fields.flag("published", True)
+    outline = Outline(source, shown, front, title, slug, draft, _directives(renderer.fences(front.body), front, fields))
+    return (None if fields.fatal else outline), fields.problems
+
+
+def convert_post(outline: Outline, context: ParseContext, renderer: MarkdownRenderer,
+                 figures: Figures) -> tuple[Post, list[Diagnostic]]:
+    """Phase 2, once the animations are rendered: the post with its Markdown as HTML and each
+    ```animation fence replaced by the figure the theme writes for it (or by nothing, when it failed)."""
+    fields = _Fields(outline.front, outline.shown, outline.source.rel)
+    post = _build_post(outline, fields, context, renderer, figures)
+    return post, list(dict.fromkeys(fields.problems))  # the excerpt's links are the body's too
 
 
 class _Fields:
@@ -122,53 +170,61 @@ class _Fields:
         return items
 
 
-def _build_post(source: SourceFile, fields: _Fields, context: ParseContext, renderer: MarkdownRenderer) -> Post:
-    front = fields.front
-    stem = PurePosixPath(source.rel).stem
-    if stem == "index" and "/" in source.rel:
-        stem = PurePosixPath(source.rel).parent.name
-    file_date, file_slug = split_date_prefix(stem)
-    slug = slugify(fields.text("slug") or file_slug)
-    title = fields.text("title").strip() or title_from_slug(file_slug)
-    if not title or not slug:
-        fields.fail("title" if "title" in front.data else None,
-                    "no title, and none can be made from the file name",
-                    "add 'title: ...' to the front matter, or name the file like 2024-03-02-my-project.md", fatal=True)
+def _file_name(rel: str) -> tuple[str | None, str]:
+    """The date and slug a file's name gives ('2024-03-02-my-project.md'; 'my-project/index.md')."""
+    stem = PurePosixPath(rel).stem
+    if stem == "index" and "/" in rel:
+        stem = PurePosixPath(rel).parent.name
+    return split_date_prefix(stem)
+
+
+def _build_post(outline: Outline, fields: _Fields, context: ParseContext, renderer: MarkdownRenderer,
+                figures: Figures) -> Post:
+    front, source = fields.front, outline.source
+    file_date, _ = _file_name(source.rel)
     date = fields.when("date") or (to_datetime(file_date) if file_date else None)
     if source.kind == "post" and date is None and "date" not in front.data:
         fields.warn(1, "this post has no date", "add 'date: YYYY-MM-DD' or name the file YYYY-MM-DD-slug.md")
-    rendered = renderer.render(front.body)
-    clean = sanitize_content if context.raw_html == "sanitize" else str
-    content_html = clean(_resolve_links(rendered.html, source.rel, context, fields))
+    views = figures.views(outline.animations, outline.slug, outline.title, lambda text: sanitize(renderer.render_inline(text)))
+    sanitizing = context.raw_html == "sanitize"
+
+    def author_html(markup: str) -> str:  # links resolved, then the sanitiser has the last word
+        resolved = _resolve_links(markup, source.rel, context, fields)
+        return sanitize_content(resolved) if sanitizing else resolved
+
+    try:
+        rendered = renderer.render(front.body, figures.writer(views) if views else None, author_html)
+    except SitegenError as exc:  # the theme's partial cannot be used: the post goes without figures
+        fields.problems.append(exc.diagnostic())
+        rendered = renderer.render(front.body, None, author_html)
     for snippet, problem in rendered.problems:
         fields.warn(_line_of(front, snippet.strip().splitlines()[0] if snippet.strip() else snippet), problem)
-    animations = _directives(rendered, front, fields)
-    description = _description(fields, rendered, content_html)
+    description = _description(fields, rendered)
     header, teaser_ref = _header(fields, renderer)
     return Post(
-        kind=source.kind, source=fields.shown, source_rel=source.rel, title=title, slug=slug,
-        url_path=_url_path(source.kind, slug, date, fields, context),
-        date=date, last_modified=fields.when("last_modified_at"),
-        draft=fields.flag("draft", False) or not fields.flag("published", True),
+        kind=source.kind, source=outline.shown, source_rel=source.rel, title=outline.title, slug=outline.slug,
+        url_path=_url_path(source.kind, outline.slug, date, fields, context),
+        date=date, last_modified=fields.when("last_modified_at"), draft=outline.draft,
         layout=fields.text("layout"),
         description=description,
-        excerpt_html=clean(_resolve_links(rendered.excerpt_html, source.rel, context, None)) or f"<p>{html.escape(description)}</p>",
-        content_html=content_html, toc_html=clean(rendered.toc_html), show_toc=fields.flag("toc", False),
+        excerpt_html=rendered.excerpt_html or f"<p>{html.escape(description)}</p>",
+        content_html=rendered.html, toc_html=sanitize_content(rendered.toc_html) if sanitizing else rendered.toc_html, show_toc=fields.flag("toc", False),
         header=header, sidebar=_sidebar(fields, renderer), gallery=_gallery(fields),
         tags=fields.words("tags"), categories=fields.words("categories", "category"),
         word_count=rendered.word_count,
         extra=FrozenMap({k: v for k, v in front.data.items() if k not in KNOWN_KEYS}),
-        front_matter=front.data, key_lines=front.key_lines, animations=animations, teaser_ref=teaser_ref,
+        front_matter=front.data, key_lines=front.key_lines, animations=outline.animations, teaser_ref=teaser_ref,
+        teaser_animation=views.get(teaser_ref if teaser_ref is not None else 0),
     )
 
 
-def _directives(rendered: Rendered, front: FrontMatter, fields: _Fields) -> tuple[Directive, ...]:
+def _directives(fences: tuple[Fence, ...], front: FrontMatter, fields: _Fields) -> tuple[Directive, ...]:
     """The post's valid directives. An invalid one is left out but does not drop the post: its errors
     fail the build anyway, and the others are still planned, so their errors are reported too."""
     found = []
-    for index, fence in enumerate(rendered.animations):
+    for fence in fences:
         line = front.body_line + (fence.line_index or 0)
-        directive, problems = parse_directive(fence.source, fields.shown, line, index)
+        directive, problems = parse_directive(fence.source, fields.shown, line, fence.index)
         fields.problems += problems
         if directive is not None:
             found.append(directive)
@@ -218,18 +274,12 @@ def _line_of(front: FrontMatter, needle: str) -> int | None:
     return None if index < 0 else front.body_line + front.body.count("\n", 0, index)
 
 
-def _description(fields: _Fields, rendered: Rendered, content_html: str) -> str:
+def _description(fields: _Fields, rendered: Rendered) -> str:
     for key in ("excerpt", "description", "teaser"):
         text = fields.text(key).strip()
         if text and not (key == "teaser" and text.lower().endswith(_IMAGE_SUFFIXES)):
             return plain_text(text)
-    source = rendered.excerpt_html or _first_paragraph(content_html)
-    return _shorten(plain_text(source), _DESCRIPTION_CHARS)
-
-
-def _first_paragraph(markup: str) -> str:
-    match = re.search(r"<p\b[^>]*>(.*?)</p>", markup, re.S)
-    return match.group(1) if match else ""
+    return _shorten(plain_text(rendered.summary_html), _DESCRIPTION_CHARS)
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -141,3 +141,18 @@ def test_excerpt_from_more_marker_or_first_paragraph(site):
     home = read(root, "index.html")
     assert "Opening claim." in home and "Hidden detail" not in home
     assert "First paragraph only." in home and "Second paragraph" not in home
+
+
+def test_a_drafts_animations_are_planned_only_when_drafts_are_built(site):
+    """Whether a post is a draft is read before its animations are planned (and its Markdown converted)."""
+    missing = "```animation\nkind: heatmap\ndata: missing.npz\n```"
+    root = site({"content/posts/2024-01-01-d.md": post("D", missing, draft="true"),
+                 "content/posts/2024-01-02-u.md": post("U", missing, published="false"),
+                 "content/posts/2024-01-03-ok.md": post("Ok")})
+    result = run_cli("build", cwd=root)
+    assert result.code == 0, result.text
+    assert "missing.npz" not in result.err and not (root / "site/posts/d").exists()
+    result = run_cli("build", "--drafts", cwd=root)
+    assert result.code == 1
+    for source in ("2024-01-01-d.md", "2024-01-02-u.md"):  # line 7: the fence's 'data:'
+        assert f"content/posts/{source}:7: error: data file 'missing.npz' not found" in result.err, result.err

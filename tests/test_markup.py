@@ -1,8 +1,11 @@
 """Markdown as scientists' Jekyll posts write it: input and expected HTML side by side."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from sitegen.html_policy import sanitize_content
 from sitegen.markup import MarkdownRenderer, plain_text
 
 
@@ -77,3 +80,94 @@ def test_a_formula_that_cannot_be_converted_is_reported(md):
 def test_word_count_and_plain_text(md):
     assert md.render("one two three").word_count == 3
     assert plain_text("<p>a &amp; <b>b</b></p>") == "a & b"
+
+
+ANIMATED = """Intro words.
+
+```animation
+kind: heatmap
+```
+
+<!--more-->
+
+- an item
+
+    ```animation
+    kind: traces
+    ```
+
+> quoted
+>
+> ```animation
+> kind: raster
+> ```
+
+````markdown
+```animation
+kind: only-shown
+```
+````
+"""
+
+
+def figure_of(fence) -> str:
+    return f'<figure class="fig" data-index="{fence.index}"><figcaption>caption words {fence.index}</figcaption></figure>'
+
+
+def test_fences_finds_what_render_finds_without_converting(md):
+    found = md.fences(ANIMATED)
+    assert [f.source for f in found] == ["kind: heatmap", "kind: traces", "kind: raster"]
+    assert [f.index for f in found] == [0, 1, 2]
+    assert [f.line_index for f in found] == [2, 10, 16]
+    assert md.render(ANIMATED).animations == found
+    assert md.fences("No fences, not even ```python\nx\n```") == ()
+
+
+def test_fences_does_not_highlight_code(md, monkeypatch):
+    """Phase 1 is quick because only ```animation fences are formatted."""
+    entry = md.markdown.preprocessors["fenced_code_block"].extension.superfences[0]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("highlighted while scanning")
+
+    monkeypatch.setitem(entry, "formatter", refuse)
+    assert len(md.fences("```python\nx = 1\n```\n\n```animation\nkind: heatmap\n```\n")) == 1
+
+
+def test_each_fence_becomes_the_writers_html_where_it_was(md):
+    rendered = md.render(ANIMATED, figure=figure_of)
+    html = rendered.html
+    assert html.index('data-index="0"') < html.index("<!--more-->")
+    assert re.search(r'<li>\s*<p>an item</p>\s*<figure class="fig" data-index="1">.*?</figure>\s*</li>', html, re.S)
+    assert re.search(r'<blockquote>\s*<p>quoted</p>\s*<figure class="fig" data-index="2">.*?</figure>\s*</blockquote>',
+                     html, re.S)
+    assert "<p><figure" not in html and "only-shown" in html  # a fence shown in code is not one
+    assert rendered.excerpt_html.count("<figure") == 1
+    assert rendered.word_count == md.render(ANIMATED).word_count  # captions are not the author's words
+    assert "caption" not in rendered.summary_html and "Intro words." in rendered.summary_html
+
+
+def test_without_a_figure_a_fence_leaves_nothing(md):
+    html = md.render(ANIMATED, figure=lambda fence: "" if fence.index == 1 else figure_of(fence)).html
+    assert 'data-index="0"' in html and 'data-index="1"' not in html and 'data-index="2"' in html
+    assert "<p></p>" not in html and "kind: traces" not in html
+    assert "<p></p>" not in md.render(ANIMATED).html
+
+
+def test_clean_applies_to_the_authors_html_and_not_to_figures(md):
+    text = "Hi <span onclick=\"x()\">there</span>.\n\n<script>evil()</script>\n\n<!--more-->\n\n" \
+           "```animation\nkind: heatmap\n```\n"
+    theme = '<figure data-from-theme="1" onclick="play()"><video data-light-webm="/a.webm"></video></figure>'
+    rendered = md.render(text, figure=lambda fence: theme, clean=sanitize_content)
+    assert "evil()" not in rendered.html and 'onclick="x()"' not in rendered.html
+    assert theme in rendered.html
+    assert "Hi <span>there</span>." in rendered.excerpt_html  # the marker is found before cleaning drops it
+
+
+def test_a_failing_figure_writer_is_not_swallowed(md):
+    def broken(fence):
+        raise RuntimeError("no partial")
+
+    with pytest.raises(RuntimeError, match="no partial"):
+        md.render("```animation\nkind: heatmap\n```\n", figure=broken)
+    assert "<p>after</p>" in md.render("after").html  # and the renderer is usable again
