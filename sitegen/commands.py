@@ -302,7 +302,7 @@ def run_kinds(args: argparse.Namespace) -> int:
             print(f"    {option.name} ({allowed(option, schema.words)}{default}): {option.doc}")
 
     try:
-        kinds = [KINDS[args.name]] if args.name else list(KINDS.values())
+        kinds = [KINDS[args.name]] if args.name else list(KINDS)
     except UnknownKind as unknown:
         print(unknown, file=sys.stderr)
         return EXIT_USAGE

@@ -44,7 +44,7 @@ def kinds_sections() -> str:
     from sitegen.animation.kinds import KINDS
 
     sections = []
-    for kind in KINDS.values():
+    for kind in KINDS:
         layout = " ".join(line.strip() for line in kind.data_layout.strip().splitlines())
         sections.append(f"##### `{kind.name}`\n\n{kind.summary}\n\nData: {layout}\n\n{key_table(kind.params)}")
     return "\n".join(sections)

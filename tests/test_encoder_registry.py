@@ -83,6 +83,7 @@ def test_a_registry_orders_by_priority_and_replaces_by_name():
     registry.register("high", "b", 5)
     registry.register("middle", "c", 3)
     assert list(registry) == ["high", "middle", "low"] and registry.names() == ("b", "c", "a")
+    assert registry.items() == [("b", "high"), ("c", "middle"), ("a", "low")] and registry.get("z") is None
     registry.register("higher", "a", 9)
     assert registry["a"] == "higher" and len(registry) == 3
     assert registry.ordered(["a", "c"]) == ["higher", "middle"]

@@ -10,7 +10,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 
 from sitegen.animation.dataset import DataSet
 from sitegen.animation.frames import make_figure, render_frames
-from sitegen.animation.kinds import KINDS, KindRegistry, UnknownKind
+from sitegen.animation.kinds import KINDS, UnknownKind, kind_registry
 from sitegen.animation.kinds.common import DataProblems
 from sitegen.animation.spec import COMMON
 from sitegen.schema import Option, Problem, Schema, validate
@@ -120,7 +120,7 @@ def draw_small(kind: str, style: dict[str, str] | None = None, width: int = 160,
 
 
 def test_registry_holds_the_seven_kinds_in_a_stable_order():
-    assert list(KINDS) == ["heatmap", "traces", "raster", "scatter", "trajectory", "topomap", "network"]
+    assert KINDS.names() == ("heatmap", "traces", "raster", "scatter", "trajectory", "topomap", "network")
     assert all(kind.name == name for name, kind in KINDS.items())
 
 
@@ -139,21 +139,21 @@ class _Flat:
 
 
 def test_a_kind_registers_by_its_name_once_and_keeps_its_place():
-    registry = KindRegistry()
+    registry = kind_registry()
     first, second = _Flat(), _Flat()
     second.name = "flat2"
-    assert registry.register(first) is first
-    registry.register(second)
-    assert list(registry) == ["flat", "flat2"] and registry["flat2"] is second
+    assert registry.register(first, first.name) is first
+    registry.register(second, second.name)
+    assert registry.names() == ("flat", "flat2") and registry["flat2"] is second
     with pytest.raises(ValueError, match="already registered"):
-        registry.register(_Flat())
+        registry.register(_Flat(), "flat")
 
 
 def test_a_kind_must_declare_its_keys_as_a_schema():
     flat = _Flat()
     flat.params = ({"name": "shade"},)
     with pytest.raises(TypeError, match="as a Schema"):
-        KindRegistry().register(flat)
+        kind_registry().register(flat, flat.name)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

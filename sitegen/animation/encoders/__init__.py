@@ -8,7 +8,7 @@ at `path` only when complete. `encode_all` streams one pass of frames into sever
 Every setting that shapes the bytes is in `encoder_settings(fmt, preset)` and every tool version in
 `encoder_versions()`, both part of the render cache key; output is byte-reproducible.
 
-Inside: video.py (what every encoder shares), registry.py, formats.py (the table), ffmpeg.py
+Inside: video.py (what every encoder shares), formats.py (the table), ffmpeg.py
 (probing, profiles, joining segments), ffmpeg_sink.py, gif.py, poster.py, encode.py (driving the
 sinks), quality.py (SSIM and decoding, for tests and the bench).
 """
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sitegen.animation.encoders.ffmpeg import SEGMENT_FRAMES, FfmpegProfile, join_segments, probe_ffmpeg, profile_for
 from sitegen.animation.encoders.formats import (ENCODERS, FORMATS, MIME_TYPES, OUTPUT_NAMES, SUFFIXES, VIDEO_FORMATS,
                                                 Encoder, available_formats, encoder_settings, encoder_versions)
-from sitegen.animation.encoders.registry import Registry
+from sitegen.registry import Registry
 from sitegen.animation.encoders.video import (DEFAULT_PRESET, EncoderFailed, EncoderMissing, FrameSink, Sink,
                                               VideoSpec, even_size)
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from sitegen.animation.encoders.ffmpeg import ffmpeg_versions, profile_for, video_settings
 from sitegen.animation.encoders.ffmpeg import missing as ffmpeg_missing
-from sitegen.animation.encoders.registry import Registry
-from sitegen.animation.encoders.video import DEFAULT_PRESET, EncoderMissing, Sink, VideoSpec
+from sitegen.animation.encoders.video import DEFAULT_PRESET, Sink, UnknownFormat, VideoSpec
+from sitegen.registry import Registry
 
 if TYPE_CHECKING:
     import numpy as np
@@ -93,7 +93,7 @@ def _still(name: str, suffix: str, mime: str, output_name: str, settings: Callab
 
 # Priority is the order in which encode_all hands each frame on: video first, so that ffmpeg encodes
 # in its own process while Python makes the GIF.
-ENCODERS: Registry[Encoder] = Registry("format", EncoderMissing)
+ENCODERS: Registry[Encoder] = Registry("format", UnknownFormat)
 ENCODERS.register(_video("webm", "video/webm"), "webm", 40)
 ENCODERS.register(_video("mp4", "video/mp4"), "mp4", 30)
 ENCODERS.register(_still("gif", ".gif", "image/gif", "animation.gif", _gif_settings, _open_gif), "gif", 20)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sitegen import PRESETS
 from sitegen.errors import did_you_mean
+from sitegen.registry import UnknownName
 
 if TYPE_CHECKING:
     import numpy as np
@@ -79,6 +80,10 @@ class Sink(FrameSink, Protocol):
 
 class EncoderMissing(Exception):
     """A format's encoder is not available (or the format is unknown); the message names it and why."""
+
+
+class UnknownFormat(UnknownName, EncoderMissing):
+    """No format has this name."""
 
 
 class EncoderFailed(RuntimeError):
