@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.cache import CACHE_TAG, CACHE_TAG_SIGNATURE, MANIFEST, ORPHAN_SECONDS, RenderCache, safe_relative
+from sitegen.errors import CommandFailed
 
 LAST_BUILD = "last-build.json"  # the last build into any folder: for `cache info`
 BUILDS = "builds"  # one record per output folder, so the dev server's builds never stand for site/'s
@@ -28,7 +29,7 @@ _OUR_FOLDERS = {
 _OUR_FILES = re.compile(r"hashes\.json|\.hashes-\w+|\.?last-build\.json(\.[0-9a-f]{32})?")
 
 
-class NotACache(Exception):
+class NotACache(CommandFailed):
     """The folder is not one that sitegen made its cache; nothing in it was deleted."""
 
 

@@ -9,9 +9,17 @@ from typing import Sequence
 
 from sitegen import PRESETS, __version__
 from sitegen import commands
-from sitegen.commands import EXIT_USAGE
+from sitegen.errors import SitegenError, UsageError
 
 log = logging.getLogger("sitegen")
+
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def exit_code(error: SitegenError) -> int:
+    """The one mapping from sitegen's exceptions to exit codes."""
+    return EXIT_USAGE if isinstance(error, UsageError) else EXIT_FAILED
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -22,10 +30,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return args.run(args)
+        args.run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except SitegenError as failed:  # what the user can fix: its problems, then what it means; no traceback
+        commands.print_diagnostics(failed.diagnostics)
+        print(str(failed), file=sys.stderr)
+        return exit_code(failed)
+    return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:

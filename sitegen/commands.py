@@ -1,4 +1,5 @@
-"""What each command does, once cli.py has parsed its arguments. Each returns the exit code."""
+"""What each command does, once cli.py has parsed its arguments. A command that cannot do its job raises
+a SitegenError (errors.py); cli.py prints it and turns it into the exit code."""
 from __future__ import annotations
 
 import argparse
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.cache_cmd import human_size
-from sitegen.errors import BuildFailed, Diagnostic, Severity
+from sitegen.errors import BuildFailed, CommandFailed, Diagnostic, Severity, UsageError
 
 if TYPE_CHECKING:
     from sitegen.cache import RenderCache
@@ -17,25 +18,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("sitegen")
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 SERVE_PRESET = "fast"  # previews render several times faster; `sitegen build` makes the files you publish
 
 
-def run_build(args: argparse.Namespace) -> int:
+def run_build(args: argparse.Namespace) -> None:
     options = BuildOptions(root=args.root, base_url=args.base_url, drafts=args.drafts, strict=args.strict,
                            cache_dir=args.cache_dir, jobs=args.jobs, preset=args.preset, scheduler=args.scheduler)
     try:
         report = build(options, _progress(args.quiet))
     except BuildFailed as failed:
-        _print_diagnostics(failed.diagnostics)
-        errors = len(failed.errors)
-        warnings = len(failed.diagnostics) - errors
-        print(f"Build failed: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}. "
-              "The previous site was left as it was.", file=sys.stderr)
-        return EXIT_FAILED
-    _print_diagnostics(report.diagnostics)
+        raise failed.summarised("Build failed", "The previous site was left as it was.") from None
+    print_diagnostics(report.diagnostics)
     _print_summary(report, args.verbose > 0)
-    return EXIT_OK
 
 
 def _progress(quiet: int):  # type: ignore[no-untyped-def]
@@ -49,7 +43,7 @@ def _progress(quiet: int):  # type: ignore[no-untyped-def]
     return BarProgress()
 
 
-def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+def print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
     order = sorted(diagnostics, key=lambda d: (d.severity is not Severity.ERROR, d.path, d.line or 0))
     for diagnostic in order:
         print(diagnostic.format(), file=sys.stderr)
@@ -70,22 +64,20 @@ def _print_summary(report: BuildReport, verbose: bool) -> None:
                 f" {warnings} warning{'s' * (warnings != 1)}." if warnings else "")
 
 
-def run_init(args: argparse.Namespace) -> int:
+def run_init(args: argparse.Namespace) -> None:
     from sitegen.starter import StarterError, init_site
 
     try:
         created = init_site(args.directory, args.title, force=args.force)
     except StarterError as exc:
-        print(f"Not created: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        raise CommandFailed(f"Not created: {exc}") from None
     for path in created.files:
         print(path)
     where = "" if args.directory == Path(".") else f"cd {args.directory} && "
     print(f"\nA new site. Next: {where}sitegen serve", file=sys.stderr)
-    return EXIT_OK
 
 
-def run_new(args: argparse.Namespace) -> int:
+def run_new(args: argparse.Namespace) -> None:
     from sitegen.config import load_config
     from sitegen.starter import StarterError, new_post
 
@@ -93,13 +85,11 @@ def run_new(args: argparse.Namespace) -> int:
     try:
         path = new_post(args.root, args.title, config.content_dir)
     except StarterError as exc:
-        print(f"Not created: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        raise CommandFailed(f"Not created: {exc}") from None
     print(path)
-    return EXIT_OK
 
 
-def run_serve(args: argparse.Namespace) -> int:
+def run_serve(args: argparse.Namespace) -> None:
     from sitegen.config import load_config
     from sitegen.progress import LineProgress
     from sitegen.serve import DevServer
@@ -114,10 +104,10 @@ def run_serve(args: argparse.Namespace) -> int:
             try:
                 report = build(options, LineProgress())
             except BuildFailed as failed:
-                _print_diagnostics(failed.diagnostics)
+                print_diagnostics(failed.diagnostics)
                 log.warning("Build failed; still serving the last good build.")
                 return failed.errors
-            _print_diagnostics(report.diagnostics)
+            print_diagnostics(report.diagnostics)
             _print_summary(report, False)
             return ()
         return rebuild
@@ -126,8 +116,7 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         server = DevServer(args.root.resolve(), args.host, args.port, config.base_url, builder_for, skip)
     except OSError as exc:
-        print(f"cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
-        return EXIT_FAILED
+        raise CommandFailed(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
     import signal
 
     def stop_on_term(*_: object) -> None:
@@ -145,7 +134,6 @@ def run_serve(args: argparse.Namespace) -> int:
     finally:
         server.close()
         _forget_serve_build(config, args.cache_dir, server.output)
-    return EXIT_OK
 
 
 def _forget_serve_build(config: SiteConfig, cache_dir: Path | None, output: Path) -> None:
@@ -157,7 +145,7 @@ def _forget_serve_build(config: SiteConfig, cache_dir: Path | None, output: Path
     forget_build(RenderCache(cache_root(config, BuildOptions(root=config.root, cache_dir=cache_dir))), output)
 
 
-def run_deploy(args: argparse.Namespace) -> int:
+def run_deploy(args: argparse.Namespace) -> None:
     from sitegen.build import cache_root
     from sitegen.cache import RenderCache
     from sitegen.config import load_config
@@ -165,16 +153,14 @@ def run_deploy(args: argparse.Namespace) -> int:
 
     config, problems = load_config(args.root)
     if problems:
-        _print_diagnostics(problems)
-        return EXIT_FAILED
+        raise BuildFailed(problems, "Not deployed: sitegen.toml has errors.")
     options = DeployOptions(remote=args.remote, branch=args.branch, message=args.message, force=args.force,
                             push=args.push, drafts=args.drafts)
     try:
         done = deploy(config, RenderCache(cache_root(config, BuildOptions(root=args.root, cache_dir=args.cache_dir))),
                       options)
     except DeployError as exc:
-        print(f"Not deployed: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        raise CommandFailed(f"Not deployed: {exc}") from None
     for note in done.notes:
         print(note)
     if done.left_out:
@@ -186,10 +172,9 @@ def run_deploy(args: argparse.Namespace) -> int:
     else:
         where = f"pushed to {args.remote}/{done.branch}" if done.pushed else f"committed to {done.branch} (not pushed)"
         print(f"Deployed {done.files} files: {done.commit[:12]} {where}.")
-    return EXIT_OK
 
 
-def run_render(args: argparse.Namespace) -> int:
+def run_render(args: argparse.Namespace) -> None:
     from sitegen.render_post import render_post
 
     options = BuildOptions(root=args.root, cache_dir=args.cache_dir, jobs=args.jobs, preset=args.preset,
@@ -197,16 +182,13 @@ def run_render(args: argparse.Namespace) -> int:
     try:
         result = render_post(args.post, args.out, options)
     except BuildFailed as failed:
-        _print_diagnostics(failed.diagnostics)
-        print(f"Render failed: {len(failed.errors)} error(s).", file=sys.stderr)
-        return EXIT_FAILED
-    _print_diagnostics(result.diagnostics)
+        raise failed.summarised("Render failed", "") from None
+    print_diagnostics(result.diagnostics)
     for path in result.files:
         print(path)
-    return EXIT_OK
 
 
-def run_cache(args: argparse.Namespace) -> int:
+def run_cache(args: argparse.Namespace) -> None:
     from sitegen import cache_cmd
     from sitegen.build import cache_root
     from sitegen.cache import RenderCache
@@ -214,15 +196,13 @@ def run_cache(args: argparse.Namespace) -> int:
 
     config, problems = load_config(args.root)
     if problems:
-        _print_diagnostics(problems)
-        print("Nothing done: sitegen.toml has errors.", file=sys.stderr)
-        return EXIT_FAILED
+        raise BuildFailed(problems, "Nothing done: sitegen.toml has errors.")
     options = BuildOptions(root=args.root, cache_dir=args.cache_dir)
     cache = RenderCache(cache_root(config, options))
     try:
         if args.action == "info":
             print("\n".join(cache_cmd.info(cache).lines()))
-            return EXIT_OK
+            return
         if args.action == "clear":
             layout = cache_cmd.clear(cache)
             print(f"removed {len(layout.entries())} entries from {cache.root}")
@@ -230,16 +210,15 @@ def run_cache(args: argparse.Namespace) -> int:
                 names = [p.relative_to(cache.root).as_posix() for p in layout.theirs]
                 print(f"left {len(names)} files and folders that sitegen did not write: " + ", ".join(names[:10])
                       + (", …" if len(names) > 10 else ""))
-            return EXIT_OK
-        return _prune(cache, options, args.older_than)
+            return
+        _prune(cache, options, args.older_than)
     except cache_cmd.NotACache as refused:
-        print(f"Not {'cleared' if args.action == 'clear' else 'pruned'}: {refused}. The folder comes from "
-              f"{_cache_source(args.cache_dir)}; name a folder of sitegen's own, such as '.sitegen-cache'.",
-              file=sys.stderr)
-        return EXIT_FAILED
+        raise CommandFailed(f"Not {'cleared' if args.action == 'clear' else 'pruned'}: {refused}. The folder comes "
+                            f"from {_cache_source(args.cache_dir)}; name a folder of sitegen's own, such as "
+                            "'.sitegen-cache'.") from None
 
 
-def _prune(cache: RenderCache, options: BuildOptions, older_than: float | None) -> int:
+def _prune(cache: RenderCache, options: BuildOptions, older_than: float | None) -> None:
     from sitegen import cache_cmd
     from sitegen.build import current_keys
 
@@ -249,12 +228,10 @@ def _prune(cache: RenderCache, options: BuildOptions, older_than: float | None) 
         try:
             keep = current_keys(options)
         except BuildFailed as failed:
-            _print_diagnostics(failed.diagnostics)
-            print("Not pruned: the site has errors, so which entries it uses is not known.", file=sys.stderr)
-            return EXIT_FAILED
+            raise BuildFailed(failed.diagnostics, "Not pruned: the site has errors, so which entries it uses is "
+                                                  "not known.") from None
     removed, freed = cache_cmd.prune(cache, keep, older_than)
     print(f"removed {removed} entries ({human_size(freed)}) from {cache.root}")
-    return EXIT_OK
 
 
 def _cache_source(cache_dir: Path | None) -> str:
@@ -268,29 +245,28 @@ def _cache_source(cache_dir: Path | None) -> str:
     return "cache_dir in sitegen.toml (default '.sitegen-cache')"
 
 
-def run_check(args: argparse.Namespace) -> int:
+def run_check(args: argparse.Namespace) -> None:
     from sitegen.check import scan_site
     from sitegen.config import load_config
     from sitegen.errors import error
 
     config, problems = load_config(args.root, base_url=args.base_url)
     if problems:
-        _print_diagnostics(problems)
-        print("Not checked: sitegen.toml has errors.", file=sys.stderr)
-        return EXIT_FAILED
+        raise BuildFailed(problems, "Not checked: sitegen.toml has errors.")
     if not config.output_path.is_dir():
-        _print_diagnostics([error(config.output_dir, None, "no built site here", "run sitegen build first")])
-        return EXIT_FAILED
+        raise BuildFailed([error(config.output_dir, None, "no built site here", "run sitegen build first")],
+                          "Not checked.")
     report = scan_site(config.output_path, config.base_url)
-    _print_diagnostics(report.diagnostics)
+    print_diagnostics(report.diagnostics)
     errors, warnings = report.error_count, report.warning_count
-    log.warning("Checked %d pages and %d links in %s/ in %.2f s: %d error%s, %d warning%s.", report.pages,
-                report.links, config.output_dir, report.seconds, errors, "s" * (errors != 1), warnings,
-                "s" * (warnings != 1))
-    return EXIT_FAILED if errors or (warnings and args.strict) else EXIT_OK
+    summary = (f"Checked {report.pages} pages and {report.links} links in {config.output_dir}/ in "
+               f"{report.seconds:.2f} s: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}.")
+    if errors or (warnings and args.strict):
+        raise CommandFailed(summary)
+    log.warning("%s", summary)
 
 
-def run_kinds(args: argparse.Namespace) -> int:
+def run_kinds(args: argparse.Namespace) -> None:
     """Every kind (or the one named) with its data layout and keys, then the keys every animation takes."""
     from sitegen.animation.kinds import KINDS, UnknownKind
     from sitegen.animation.spec import COMMON
@@ -304,8 +280,7 @@ def run_kinds(args: argparse.Namespace) -> int:
     try:
         kinds = [KINDS[args.name]] if args.name else list(KINDS)
     except UnknownKind as unknown:
-        print(unknown, file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(str(unknown)) from None
     for kind in kinds:
         print(f"{kind.name}: {kind.summary}")
         for line in kind.data_layout.strip().splitlines():
@@ -315,4 +290,3 @@ def run_kinds(args: argparse.Namespace) -> int:
     if not args.name:
         print("Keys every animation accepts:")
         print_keys(COMMON)
-    return EXIT_OK

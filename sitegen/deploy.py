@@ -12,9 +12,10 @@ from urllib.parse import urlsplit
 from sitegen.cache import RenderCache
 from sitegen.cache_cmd import BuildRecord, build_record, files_in, last_build
 from sitegen.config import SiteConfig
+from sitegen.errors import CommandFailed
 
 
-class DeployError(Exception):
+class DeployError(CommandFailed):
     """Why nothing was deployed (or pushed); says what would make it work."""
 
 

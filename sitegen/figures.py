@@ -11,7 +11,7 @@ import jinja2
 
 from sitegen.animation.spec import Directive
 from sitegen.config import SiteConfig
-from sitegen.errors import SitegenError
+from sitegen.errors import InputError
 from sitegen.markup import Fence, FigureWriter, plain_text
 from sitegen.model import AnimationView, Download, VariantFiles
 from sitegen.theme import Theme, template_error_line
@@ -74,7 +74,7 @@ class Figures:
         except jinja2.TemplateError as exc:
             _, line = template_error_line(exc)
             shown = getattr(exc, "filename", None) or f"templates/{getattr(exc, 'name', None) or PARTIAL}"
-            raise SitegenError(shown, line, f"template error while writing an animation's figure: {exc}") from None
+            raise InputError(shown, line, f"template error while writing an animation's figure: {exc}") from None
 
 
 @lru_cache(maxsize=4)

@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 import yaml
 
-from sitegen.errors import SitegenError
+from sitegen.errors import InputError
 from sitegen.model import FrozenMap
 
 try:  # libyaml is much faster when the wheel has it; both are safe loaders
@@ -34,7 +34,7 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
         return FrontMatter(FrozenMap(), FrozenMap(), text, 1)
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
-        raise SitegenError(path, 1, "front matter is not closed",
+        raise InputError(path, 1, "front matter is not closed",
                            "end the YAML block with a line holding only '---'")
     yaml_text = "".join(lines[1:end])
     data, key_lines = load_yaml_mapping(yaml_text, path, first_line=2, what="front matter")
@@ -58,16 +58,16 @@ def load_yaml_mapping(yaml_text: str, path: str, first_line: int, what: str) -> 
             mark = exc.context_mark
         line = first_line + mark.line if mark else first_line
         problem = " ".join(filter(None, [exc.context, exc.problem]))
-        raise SitegenError(path, line, f"{what} is not valid YAML: {problem}",
+        raise InputError(path, line, f"{what} is not valid YAML: {problem}",
                            "check the indentation and quote values that contain ': ' or start with a special character") from None
     except yaml.YAMLError as exc:
-        raise SitegenError(path, first_line, f"{what} is not valid YAML: {exc}") from None
+        raise InputError(path, first_line, f"{what} is not valid YAML: {exc}") from None
     except (ValueError, OverflowError) as exc:  # a value that looks like a type it cannot be: 2024-13-45
         raise _unconstructible(node, exc, path, first_line, what) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        raise SitegenError(path, first_line, f"{what} must be a mapping of keys to values",
+        raise InputError(path, first_line, f"{what} must be a mapping of keys to values",
                            "write 'key: value' lines, e.g. 'title: My project'")
     key_lines = {str(key.value): first_line + key.start_mark.line for key, _ in node.value}
     return {str(k): v for k, v in data.items()}, key_lines
@@ -78,7 +78,7 @@ _DATE_HINT = ("write a real date as YYYY-MM-DD and a time as HH:MM:SS, from 00:0
               "or quote the value to keep it as text")
 
 
-def _unconstructible(root: yaml.Node | None, exc: Exception, path: str, first_line: int, what: str) -> SitegenError:
+def _unconstructible(root: yaml.Node | None, exc: Exception, path: str, first_line: int, what: str) -> InputError:
     """The error for a value YAML recognises but cannot build (a date like 2024-13-45): at its line."""
     checker = yaml.constructor.SafeConstructor()
     for key, node in _scalars(root, "") if root is not None else ():
@@ -86,9 +86,9 @@ def _unconstructible(root: yaml.Node | None, exc: Exception, path: str, first_li
             try:
                 checker.construct_yaml_timestamp(node)
             except ValueError as problem:
-                return SitegenError(path, first_line + node.start_mark.line,
+                return InputError(path, first_line + node.start_mark.line,
                                     f"'{key}' is not a valid date: {node.value} ({problem})", _DATE_HINT)
-    return SitegenError(path, first_line, f"{what} holds a value that cannot be read: {exc}")
+    return InputError(path, first_line, f"{what} holds a value that cannot be read: {exc}")
 
 
 def _scalars(node: yaml.Node, key: str, seen: set[int] | None = None) -> Iterator[tuple[str, yaml.ScalarNode]]:

@@ -17,7 +17,7 @@ import nh3
 
 from sitegen.animation.spec import Directive, parse_directive
 from sitegen.config import SiteConfig
-from sitegen.errors import Diagnostic, SitegenError, did_you_mean, error, warning
+from sitegen.errors import Diagnostic, InputError, did_you_mean, error, warning
 from sitegen.figures import Figures
 from sitegen.frontmatter import FrontMatter, split_front_matter
 from sitegen.html_policy import refused_scheme, sanitize_content
@@ -75,7 +75,7 @@ def read_source(source: SourceFile, context: ParseContext,
     shown = f"{context.content_dir}/{source.rel}"
     try:
         front = split_front_matter(source.path.read_text(encoding="utf-8"), shown)
-    except SitegenError as exc:
+    except InputError as exc:
         return None, [exc.diagnostic()]
     except UnicodeDecodeError as exc:
         return None, [error(shown, None, f"not UTF-8 text: {exc.reason}", "save the file as UTF-8")]
@@ -194,7 +194,7 @@ def _build_post(outline: Outline, fields: _Fields, context: ParseContext, render
 
     try:
         rendered = renderer.render(front.body, figures.writer(views) if views else None, author_html)
-    except SitegenError as exc:  # the theme's partial cannot be used: the post goes without figures
+    except InputError as exc:  # the theme's partial cannot be used: the post goes without figures
         fields.problems.append(exc.diagnostic())
         rendered = renderer.render(front.body, None, author_html)
     for snippet, problem in rendered.problems:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from sitegen import __version__
+from sitegen.errors import CommandFailed
 from sitegen.slugs import slugify
 
 # The name on the package index (pyproject's [project] name). "sitegen" there is an unrelated project;
@@ -17,7 +18,7 @@ from sitegen.slugs import slugify
 DISTRIBUTION = "sitegen-portfolio"
 
 
-class StarterError(Exception):
+class StarterError(CommandFailed):
     """Refused, and why (nothing was written)."""
 
 

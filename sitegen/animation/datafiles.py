@@ -16,17 +16,10 @@ from typing import BinaryIO
 import numpy as np
 
 from sitegen.animation.dataset import DataSet
+from sitegen.errors import DataError
 
 SUFFIXES = (".npy", ".npz", ".csv")
 _CHUNK = 1 << 20
-
-
-class DataError(Exception):
-    """A data file cannot be used; the message says which and why."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 @dataclass(frozen=True, slots=True)

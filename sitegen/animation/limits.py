@@ -41,7 +41,7 @@ def _data_size(directive: Directive, refs: list[tuple[str, DataRef]], limits: Li
         try:
             sizes.append((ref.written, decoded_size(ref)))
         except DataError as exc:
-            problems.append(error(directive.post, directive.line_of("data"), str(exc), exc.hint))
+            problems.append(error(directive.post, directive.line_of("data"), exc.message, exc.hint))
     total, limit = sum(size for _, size in sizes), limits.max_data_bytes
     if total > limit:
         each = ", ".join(f"{written}: {format_bytes(size)}" for written, size in sizes)

@@ -14,7 +14,7 @@ from sitegen.animation.datafiles import DataError, DataRef, load, resolve
 from sitegen.animation.encoders import even_size
 from sitegen.animation.jobs import InputFile, RenderJob
 from sitegen.animation.spec import Directive
-from sitegen.errors import Diagnostic, error
+from sitegen.errors import Diagnosed, Diagnostic, error
 from sitegen.hashing import DigestMemo
 from sitegen.animation.limits import check_before_loading, check_natural_frames, max_frames
 from sitegen.model import Post
@@ -52,8 +52,8 @@ def plan_animations(posts: Iterable[Post], config: SiteConfig, memo: DigestMemo,
         for directive in post.animations:
             try:
                 plans.append(_plan_one(directive, post_dir, config, memo, versions, encoder_settings, preset, reads))
-            except _PlanError as exc:
-                problems += exc.problems
+            except Diagnosed as exc:
+                problems += exc.diagnostics
     return plans, problems
 
 
@@ -63,11 +63,6 @@ def encoder_facts(preset: str) -> tuple[dict[str, str], dict[str, object]]:
     from sitegen.animation.versions import library_versions
 
     return library_versions(), {fmt: encoder_settings(fmt, preset) for fmt in FORMATS}
-
-
-class _PlanError(Exception):
-    def __init__(self, problems: list[Diagnostic]) -> None:
-        self.problems = problems
 
 
 def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: DigestMemo,
@@ -162,7 +157,7 @@ def _check_formats(directive: Directive, audio: bool) -> None:
     reasons = available_formats(audio=audio)
     missing = [(fmt, reasons.get(fmt)) for fmt in directive.options["formats"] if reasons.get(fmt)]
     if missing:
-        raise _PlanError([error(directive.post, directive.line_of("formats"), f"cannot make '{fmt}': {reason}",
+        raise Diagnosed([error(directive.post, directive.line_of("formats"), f"cannot make '{fmt}': {reason}",
                                 f"remove '{fmt}' from 'formats', or install an ffmpeg that has it") for fmt, reason in missing])
 
 
@@ -173,10 +168,10 @@ def _resolve_all(directive: Directive, post_dir: Path, root: Path, limits: Limit
         try:
             refs.append((name, resolve(written, post_dir, root)))
         except DataError as exc:
-            problems.append(error(directive.post, directive.line_of("data"), str(exc), exc.hint))
+            problems.append(error(directive.post, directive.line_of("data"), exc.message, exc.hint))
     problems += check_before_loading(directive, refs, limits)
     if problems:
-        raise _PlanError(problems)
+        raise Diagnosed(problems)
     return refs
 
 
@@ -184,8 +179,8 @@ def _resolve_file(directive: Directive, key: str, post_dir: Path, root: Path) ->
     try:
         return resolve(directive.options[key] if key != "script" else directive.script, post_dir, root)
     except DataError as exc:
-        message = str(exc).replace("data file", f"{key} file")
-        raise _PlanError([error(directive.post, directive.line_of(key), message, exc.hint)]) from None
+        message = exc.message.replace("data file", f"{key} file")
+        raise Diagnosed([error(directive.post, directive.line_of(key), message, exc.hint)]) from None
 
 
 def _check_kind(directive: Directive, refs: list[tuple[str, DataRef]], limits: Limits) -> int | None:
@@ -198,17 +193,17 @@ def _check_kind(directive: Directive, refs: list[tuple[str, DataRef]], limits: L
     try:
         data = load(refs)
     except DataError as exc:
-        raise _PlanError([error(directive.post, directive.line_of("data"), str(exc), exc.hint)]) from None
+        raise Diagnosed([error(directive.post, directive.line_of("data"), exc.message, exc.hint)]) from None
     if not refs:
-        raise _PlanError([error(directive.post, directive.line, f"the kind '{directive.kind}' needs 'data:'",
+        raise Diagnosed([error(directive.post, directive.line, f"the kind '{directive.kind}' needs 'data:'",
                                 kind.data_layout.splitlines()[0] if kind.data_layout else "")])
     found = kind.check(data, dict(directive.params))
     if found:
-        raise _PlanError([error(directive.post, directive.line_of(p.key), p.message, p.hint) for p in found])
+        raise Diagnosed([error(directive.post, directive.line_of(p.key), p.message, p.hint) for p in found])
     natural = kind.frame_count(data, dict(directive.params))
     over = check_natural_frames(directive, natural, limits)
     if over:
-        raise _PlanError(over)
+        raise Diagnosed(over)
     return natural
 
 

@@ -1,13 +1,13 @@
 """The ```animation fence: found while Markdown is converted, read as YAML, checked key by key.
 
-The fence leaves a placeholder in the post's HTML; the theme replaces it with the figure once the
-animation's files exist."""
+Parsing finds the fences before anything renders (planning needs them); once the animations are
+rendered, the post's Markdown is converted and each fence becomes the theme's figure (figures.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from sitegen.errors import Diagnostic, SitegenError, error, has_errors, warning
+from sitegen.errors import Diagnostic, InputError, error, has_errors, warning
 from sitegen.frontmatter import load_yaml_mapping
 from sitegen.model import FrozenMap
 from sitegen.schema import NUMBER, Option, Schema, Verdict, exclusive, validate
@@ -81,7 +81,7 @@ def parse_directive(source: str, post: str, line: int, index: int) -> tuple[Dire
 
     try:
         raw, lines = load_yaml_mapping(source, post, first_line=line + 1, what="the animation block")
-    except SitegenError as exc:
+    except InputError as exc:
         return None, [exc.diagnostic()]
     problems: list[Diagnostic] = []
 

@@ -42,7 +42,7 @@ def run_task(task: Task, root: Path, report: Report = lambda event: None) -> Tas
                 meta = _render_script(job, root, out)
             files = {fmt: (out / OUTPUT_NAMES[fmt]).read_bytes() for fmt in formats}
     except RenderProblem as exc:
-        return TaskResult(task.id, problem=str(exc), hint=exc.hint, seconds=time.perf_counter() - start,
+        return TaskResult(task.id, problem=exc.message, hint=exc.hint, seconds=time.perf_counter() - start,
                           started=started, worker=worker)
     except Exception as exc:  # an internal failure: keep the traceback for the report
         return TaskResult(task.id, problem=f"rendering failed on {worker}: {exc!r}\n{traceback.format_exc()}",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
-from sitegen.animation.encoders.video import (DEFAULT_PRESET, EncoderFailed, VideoSpec, check_preset, even_size,
+from sitegen.animation.encoders.video import (DEFAULT_PRESET, FfmpegFailed, VideoSpec, check_preset, even_size,
                                               partial_path)
 
 
@@ -175,7 +175,7 @@ def join_segments(fmt: str, pieces: Sequence[Path], output: Path, preset: str = 
     try:
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
-            raise EncoderFailed(fmt, output, done.returncode, done.stderr.strip() or "(ffmpeg printed nothing)")
+            raise FfmpegFailed(fmt, output, done.returncode, done.stderr.strip() or "(ffmpeg printed nothing)")
         os.replace(partial, output)
     finally:
         listing.unlink(missing_ok=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from sitegen.animation.encoders.ffmpeg import FfmpegProfile, ffmpeg_command, probe_ffmpeg
-from sitegen.animation.encoders.video import EncoderFailed, VideoSpec, even_size
+from sitegen.animation.encoders.video import FfmpegFailed, VideoSpec, even_size
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,8 @@ class FfmpegSink:
         self._process.wait()
         self._stderr.close()
 
-    def _failure(self, code: int | None, lines: int = 20) -> EncoderFailed:
+    def _failure(self, code: int | None, lines: int = 20) -> FfmpegFailed:
         self._stderr.seek(0)
         text = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
         tail = "\n".join(text[-lines:]) or "(ffmpeg printed nothing)"
-        return EncoderFailed(self._profile.fmt, self._shown_as, code, tail)
+        return FfmpegFailed(self._profile.fmt, self._shown_as, code, tail)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from sitegen import PRESETS
-from sitegen.errors import did_you_mean
+from sitegen.errors import EncoderFailed, EncoderMissing, did_you_mean
 from sitegen.registry import UnknownName
 
 if TYPE_CHECKING:
@@ -78,16 +78,12 @@ class Sink(FrameSink, Protocol):
     def abort(self) -> None: ...
 
 
-class EncoderMissing(Exception):
-    """A format's encoder is not available (or the format is unknown); the message names it and why."""
-
-
 class UnknownFormat(UnknownName, EncoderMissing):
     """No format has this name."""
 
 
-class EncoderFailed(RuntimeError):
-    """ffmpeg failed; carries the end of what it printed."""
+class FfmpegFailed(EncoderFailed):
+    """ffmpeg failed writing a file; carries the end of what it printed."""
 
     def __init__(self, fmt: str, path: Path, returncode: int | None, stderr: str) -> None:
         self.fmt, self.path, self.returncode, self.stderr = fmt, path, returncode, stderr

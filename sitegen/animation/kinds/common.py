@@ -14,7 +14,7 @@ from matplotlib.colors import Normalize, is_color_like
 from matplotlib.figure import Figure
 
 from sitegen.animation.dataset import DataSet
-from sitegen.errors import did_you_mean
+from sitegen.errors import DataError, did_you_mean
 from sitegen.schema import NUMBER, Problem, Verdict
 
 # Per-frame time stamps (one per frame) for kinds whose frames are the array's first axis.
@@ -25,7 +25,7 @@ _SAMPLE = 1_000_000
 LAYOUT_PASSES = 2
 
 
-class DataProblems(ValueError):
+class DataProblems(DataError):
     """Raised by draw/frame_count when called with data that `check` would have rejected."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:

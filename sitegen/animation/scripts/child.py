@@ -19,7 +19,7 @@ matplotlib.use("Agg")
 
 import matplotlib.animation as mpl_animation  # noqa: E402
 
-from sitegen.errors import did_you_mean  # noqa: E402
+from sitegen.errors import RenderProblem, did_you_mean  # noqa: E402
 from sitegen.animation.scripts.capture import Capture, FrameSettings  # noqa: E402
 from sitegen.animation.scripts.frames import (EnoughFrames, FrameProblem, FrameStore, SitegenWriter,  # noqa: E402
                                    TooManyFrames)
@@ -45,20 +45,14 @@ def _time_limit(seconds: float) -> None:
     signal.setitimer(signal.ITIMER_REAL, seconds)
 
 
-class Problem(Exception):
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.hint = hint
-
-
 def main(request_path: str) -> int:
     request = json.loads(Path(request_path).read_text())
     job, report, root = request["job"], Path(request["report"]), Path(request["root"])
     try:
         found, meta = _run(job, root, Path(request["scratch"]), Path(request["drawn"]))
         report.write_text(json.dumps({"frames": found, "meta": meta}))
-    except Problem as exc:
-        report.write_text(json.dumps({"problem": str(exc), "hint": exc.hint}))
+    except RenderProblem as exc:
+        report.write_text(json.dumps({"problem": exc.message, "hint": exc.hint}))
     return 0
 
 
@@ -78,7 +72,7 @@ def _run(job: dict[str, Any], root: Path, scratch: Path, drawn: Path) -> tuple[d
             namespace = _execute(script, job, capture)
             store, fps, warnings = _frames(job, capture, namespace, scratch)
         except ScriptTimeout:
-            raise Problem(f"the script {script.name} ran longer than {job['timeout']:g} s and was stopped",
+            raise RenderProblem(f"the script {script.name} ran longer than {job['timeout']:g} s and was stopped",
                           "make it faster, render fewer frames, or raise 'timeout:' in the animation block") from None
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -111,24 +105,24 @@ def _execute(script: Path, job: dict[str, Any], capture: Capture) -> dict[str, A
         if callable(factory):
             made = factory(_data(job), dict(job["script_params"] or {}))
             if not isinstance(made, mpl_animation.Animation):
-                raise Problem(f"make_animation() in {script.name} returned {type(made).__name__}, not a matplotlib "
+                raise RenderProblem(f"make_animation() in {script.name} returned {type(made).__name__}, not a matplotlib "
                               "Animation", "return the FuncAnimation or ArtistAnimation it creates")
             namespace = {**namespace, "make_animation()": made}
         return namespace
-    except (Problem, ScriptTimeout):
+    except (RenderProblem, ScriptTimeout):
         raise
     except TooManyFrames:
         raise _too_many(job) from None
-    except FrameProblem as exc:
-        raise Problem(str(exc), exc.hint) from None
+    except FrameProblem:
+        raise
     except SystemExit as exc:
         if exc.code in (None, 0) and (capture.writer or capture.paused or capture.animations):
             return {}
-        raise Problem(f"the script {script.name} called exit({exc.code}) before making an animation") from None
+        raise RenderProblem(f"the script {script.name} called exit({exc.code}) before making an animation") from None
     except MemoryError:
         raise _out_of_memory(script, job) from None
     except BaseException:
-        raise Problem(f"the script {script.name} raised an error:\n{_user_traceback(script)}") from None
+        raise RenderProblem(f"the script {script.name} raised an error:\n{_user_traceback(script)}") from None
     finally:
         capture.recording = False
 
@@ -148,8 +142,8 @@ def _frames(job: dict[str, Any], capture: Capture, namespace: dict[str, Any],
         if live is not None and live.store.count:
             return _checked(live.store, job), live.fps, []
     if job.get("animation"):
-        raise Problem(f"the script {script.name} made no Animation, so 'animation: {job['animation']}' names nothing")
-    raise Problem(f"the script {script.name} made no matplotlib Animation and drew no frames", WAYS)
+        raise RenderProblem(f"the script {script.name} made no Animation, so 'animation: {job['animation']}' names nothing")
+    raise RenderProblem(f"the script {script.name} made no matplotlib Animation and drew no frames", WAYS)
 
 
 def _choose(job: dict[str, Any], capture: Capture, namespace: dict[str, Any]) -> tuple[Any, list[str]]:
@@ -163,7 +157,7 @@ def _choose(job: dict[str, Any], capture: Capture, namespace: dict[str, Any]) ->
         chosen = namespace.get(wanted)
         if not isinstance(chosen, mpl_animation.Animation):
             known = [k for k in names.values() if k != "make_animation()"]
-            raise Problem(f"the script {Path(job['script']).name} has no Animation named '{wanted}'",
+            raise RenderProblem(f"the script {Path(job['script']).name} has no Animation named '{wanted}'",
                           did_you_mean(wanted, known) if known else "name the variable the Animation is assigned to")
         return chosen, []
     if namespace.get("make_animation()") is not None:  # the factory's: what the script made to run itself is a demo
@@ -195,29 +189,29 @@ def _save(animation: Any, capture: Capture, store: FrameStore, job: dict[str, An
         raise
     except TooManyFrames:
         raise _too_many(job) from None
-    except FrameProblem as exc:
-        raise Problem(str(exc), exc.hint) from None
+    except FrameProblem:
+        raise
     except MemoryError:
         raise _out_of_memory(Path(job["script"]), job) from None
     except Exception:
-        raise Problem(f"drawing frame {store.count} failed:\n{_user_traceback(Path(job['script']))}") from None
+        raise RenderProblem(f"drawing frame {store.count} failed:\n{_user_traceback(Path(job['script']))}") from None
     finally:
         capture.recording = False
 
 
 def _checked(store: FrameStore, job: dict[str, Any]) -> FrameStore:
     if not store.count:
-        raise Problem(f"the animation in {Path(job['script']).name} has no frames")
+        raise RenderProblem(f"the animation in {Path(job['script']).name} has no frames")
     return store
 
 
-def _too_many(job: dict[str, Any]) -> Problem:
-    return Problem(f"the animation has more than {job['max_frames']} frames (max_frames)",
+def _too_many(job: dict[str, Any]) -> RenderProblem:
+    return RenderProblem(f"the animation has more than {job['max_frames']} frames (max_frames)",
                    "set 'frames:' to render fewer, or raise 'max_frames:'")
 
 
-def _out_of_memory(script: Path, job: dict[str, Any]) -> Problem:
-    return Problem(f"the script {script.name} used more than {format_bytes(job['memory'])} of memory and was stopped",
+def _out_of_memory(script: Path, job: dict[str, Any]) -> RenderProblem:
+    return RenderProblem(f"the script {script.name} used more than {format_bytes(job['memory'])} of memory and was stopped",
                    "use less memory, or raise 'memory:' in the animation block ([render] script_memory in sitegen.toml)")
 
 

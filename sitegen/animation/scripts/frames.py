@@ -16,6 +16,8 @@ import numpy as np
 from matplotlib.animation import AbstractMovieWriter
 from matplotlib.figure import Figure
 
+from sitegen.errors import RenderProblem
+
 
 class EnoughFrames(BaseException):
     """Raised from grab_frame once the directive's `frames:` are captured: ends Animation.save early.
@@ -26,21 +28,24 @@ class TooManyFrames(BaseException):
     """More frames than max_frames: the script is stopped."""
 
 
-class FrameProblem(Exception):
-    """A frame the store cannot take; says what would be right."""
+class FrameProblem(RenderProblem):
+    """A frame the store cannot take; says what would be right (each kind of problem its own hint)."""
 
-    hint = ""
+    advice = ""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, type(self).advice)
 
 
 class FrameTooLarge(FrameProblem):
-    hint = "make the figure smaller or its dpi lower, or raise [limits] max_frame_pixels in sitegen.toml"
+    advice = "make the figure smaller or its dpi lower, or raise [limits] max_frame_pixels in sitegen.toml"
 
     def __init__(self, shape: tuple[int, ...], limit: int) -> None:
         super().__init__(f"a frame of {shape[1]}×{shape[0]} pixels is larger than max_frame_pixels ({limit:,})")
 
 
 class FrameSizeChanged(FrameProblem):
-    hint = "don't resize the figure between frames"
+    advice = "don't resize the figure between frames"
 
     def __init__(self, index: int, shape: tuple[int, ...], first: tuple[int, ...]) -> None:
         super().__init__(f"frame {index} is {shape[1]}×{shape[0]} pixels, but the first frame was "
