@@ -7,5 +7,11 @@ __version__ = "0.1.0"
 # render cache key, so old cached animations are re-rendered.
 RENDERER_VERSION = "1"
 
-# Encoder presets: "small" files for publishing (the default), "fast" renders for previews (see encoders.py).
-PRESETS = ("small", "fast")
+# Encoder presets (see animation/encoders/ffmpeg.py): "publish", the files a site publishes (the default of
+# build and render), and "preview", renders several times faster with larger files (the default of serve).
+PRESETS = ("publish", "preview")
+# Cached files of these presets serve for this one (never the other way): a preview takes what a
+# build made for publishing before rendering anything.
+PRESET_REUSES = {"publish": (), "preview": ("publish",)}
+# The names they had before 0.2, still accepted with a warning.
+OLD_PRESET_NAMES = (("small", "publish"), ("fast", "preview"))

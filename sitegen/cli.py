@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from sitegen import PRESETS, __version__
+from sitegen import OLD_PRESET_NAMES, PRESETS, __version__
 from sitegen import commands
 from sitegen.errors import SitegenError, UsageError
 
@@ -137,14 +137,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _render_options(command: argparse.ArgumentParser, preset_default: str = "[render] preset in sitegen.toml, else small") -> None:
+def _preset(name: str) -> str:
+    """--preset's value, an old name taken as its new one (with a warning)."""
+    old = dict(OLD_PRESET_NAMES)
+    if name in old:
+        log.warning("--preset %s is now called --preset %s", name, old[name])
+        return old[name]
+    if name not in PRESETS:
+        raise argparse.ArgumentTypeError(f"{name!r} is not a preset: choose {' or '.join(PRESETS)}")
+    return name
+
+
+def _render_options(command: argparse.ArgumentParser,
+                    preset_default: str = f"[render] preset in sitegen.toml, else {PRESETS[0]}") -> None:
     command.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                          help="render animations in N processes (default: every core)")
     command.add_argument("--cache-dir", type=Path, metavar="DIR",
                          help="the render cache (default: .sitegen-cache, or $SITEGEN_CACHE_DIR)")
-    command.add_argument("--preset", choices=PRESETS, default=None,
-                         help="encoder preset: 'small' files for publishing, or 'fast' to render several times "
-                         f"faster with larger files (default: {preset_default})")
+    command.add_argument("--preset", type=_preset, default=None, metavar="{" + ",".join(PRESETS) + "}",
+                         help="encoder preset: 'publish' for the files you publish, or 'preview' to render several "
+                         f"times faster with larger files (default: {preset_default})")
     command.add_argument("--scheduler", metavar="ADDRESS", default=None,
                          help="render on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786; default: "
                          "$SITEGEN_SCHEDULER, else [render] scheduler in sitegen.toml, else processes here)")

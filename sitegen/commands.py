@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("sitegen")
 
-SERVE_PRESET = "fast"  # previews render several times faster; `sitegen build` makes the files you publish
+SERVE_PRESET = "preview"  # previews render several times faster; `sitegen build` makes the files you publish
 
 
 def run_build(args: argparse.Namespace) -> None:
@@ -126,7 +126,7 @@ def run_serve(args: argparse.Namespace) -> None:
     try:
         server.site.rebuild()
         preset = args.preset or SERVE_PRESET
-        note = " — quicker to render, larger files; `sitegen build` makes the ones you publish" if preset == "fast" else ""
+        note = " — quicker to render, larger files; `sitegen build` makes the ones you publish" if preset == "preview" else ""
         print(f"Serving on {server.url} (Ctrl-C to stop). Animations use the {preset} preset{note}.", flush=True)
         server.run()
     except KeyboardInterrupt:

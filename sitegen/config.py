@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sitegen import PRESETS
+from sitegen import OLD_PRESET_NAMES, PRESETS
 from sitegen.errors import Diagnostic, did_you_mean, error, has_errors
 from sitegen.html_policy import RAW_HTML_MODES, refused_scheme
 from sitegen.schema import TOML, Option, Schema, Verdict, option_field, validate
@@ -93,8 +93,9 @@ class ThemeOptions:
 
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
-    preset: str = option_field(str, "small", "'small': the files you publish; 'fast': renders several times "
-                                             "faster, larger files", choices=PRESETS)
+    preset: str = option_field(str, "publish", "'publish': the files you publish; 'preview': renders several "
+                                               "times faster, larger files (what `sitegen serve` uses)",
+                               choices=PRESETS, old_values=OLD_PRESET_NAMES)
     script_memory: str = option_field(str, "4 GiB", "the most memory an author's script may use (a directive's "
                                                     "`memory:` overrides it)", check=size_problem)
     scheduler: str = option_field(str, "", "a Dask scheduler's address (tcp://HOST:8786) to render on; "

@@ -192,7 +192,8 @@ def output_file(url_path: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class VariantFiles:
-    """One rendered theme variant of an animation as the page uses it: site paths per format, frame size."""
+    """One rendered theme variant of an animation as the page uses it: site paths per format, frame size,
+    and its videos as <source>s, smallest first."""
 
     variant: str
     key: str
@@ -201,6 +202,17 @@ class VariantFiles:
     height: int
     frames: int
     fps: float
+    sources: tuple[VideoSource, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class VideoSource:
+    """One video file of an animation: its format, site path, exact type (codecs included) and size."""
+
+    fmt: str
+    url: str
+    type: str
+    bytes: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,6 +71,7 @@ class Option:
     max: float | None = None  # the largest value allowed
     check: Check | None = None  # anything else, once the type, bounds and choices are right
     renamed_from: tuple[str, ...] = ()  # old names, still read, with a warning naming this one
+    old_values: tuple[tuple[Any, Any], ...] = ()  # (old value, its new name): still read, with a warning
 
     def __post_init__(self) -> None:
         if isinstance(self.types, type):
@@ -169,6 +170,7 @@ def validate(raw: Mapping[str, Any], schema: Schema, *, skip: Collection[str] = 
             problems.append(renamed)
             if renamed.severity is Severity.ERROR:
                 continue
+        value = _current_value(key, option, value, schema.prefix, problems)
         refusal = None if value is None else refuse(option, value, schema.words)
         if refusal:
             problems.append(Problem(key, f"'{schema.prefix}{key}' {refusal[0]}", refusal[1]))
@@ -184,6 +186,16 @@ def _renamed(key: str, option: Option, prefix: str, raw: Mapping[str, Any]) -> P
     if option.name in raw:
         return Problem(key, f"{old} is the old name of {new}: give only {new}")
     return Problem(key, f"{old} is now called {new}", f"rename it to '{option.name}'", Severity.WARNING)
+
+
+def _current_value(key: str, option: Option, value: Any, prefix: str, problems: list[Problem]) -> Any:
+    """A value given by its old name, under its new one (with a warning saying so)."""
+    for old, new in option.old_values:
+        if isinstance(value, type(old)) and value == old:
+            problems.append(Problem(key, f"'{prefix}{key}' = {old!r} is now called {new!r}", f"write {new!r}",
+                                    Severity.WARNING))
+            return new
+    return value
 
 
 def refuse(option: Option, value: Any, words: TypeNames) -> tuple[str, str] | None:

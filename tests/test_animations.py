@@ -70,17 +70,18 @@ def all_kinds(tmp_path_factory):
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
-def test_each_kind_renders_webm_gif_and_poster_in_light_and_dark(all_kinds, kind):
+def test_each_kind_renders_webm_mp4_gif_and_poster_in_light_and_dark(all_kinds, kind):
     root = all_kinds
     page = root / f"site/posts/{kind}"
     [files] = animation_files((page / "index.html").read_text(), root / "site", page)
-    assert set(files) == {f"{v}-{f}" for v in ("light", "dark") for f in ("webm", "gif", "poster")}
+    assert set(files) == {f"{v}-{f}" for v in ("light", "dark") for f in ("webm", "mp4", "gif", "poster")}
     for variant in ("light", "dark"):
-        video = decode_video(files[f"{variant}-webm"])
-        assert video.codec == "vp9" and video.audio is None
-        assert (video.width, video.height) == (96, 72)
-        assert len(video.frames) >= 2
-        assert np.abs(video.frames[0].astype(int) - video.frames[-1].astype(int)).mean() > 0.2  # it moves
+        for fmt, codec in (("webm", "av1"), ("mp4", "h264")):
+            video = decode_video(files[f"{variant}-{fmt}"])
+            assert video.codec == codec and video.audio is None
+            assert (video.width, video.height) == (96, 72)
+            assert len(video.frames) >= 2
+            assert np.abs(video.frames[0].astype(int) - video.frames[-1].astype(int)).mean() > 0.2  # it moves
         gif = decode_gif(files[f"{variant}-gif"])
         assert gif.size == (96, 72) and gif.global_palette and gif.local_palettes == 0
         assert abs(sum(gif.durations_ms) - 100 * len(video.frames)) <= 10  # fps 10: 100 ms a frame
@@ -253,7 +254,7 @@ def test_sound_is_muxed_as_opus_and_the_video_has_controls(site):
     html = (page / "index.html").read_text()
     [files] = animation_files(html, root / "site", page)
     video = decode_video(files["light-webm"])
-    assert video.codec == "vp9" and video.audio == "opus"
+    assert video.codec == "av1" and video.audio == "opus"
     assert "data-autoplay" not in html and "data-controls" in html and " muted" not in html
 
 
@@ -271,8 +272,9 @@ def test_render_command_writes_one_posts_animations_to_a_folder(all_kinds, tmp_p
     result = run_cli("render", "content/posts/2024-01-04-scatter.md", "--out", str(tmp_path / "out"), cwd=all_kinds)
     assert result.code == 0, result.text
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["scatter-1-dark-poster.png", "scatter-1-dark.gif", "scatter-1-dark.webm",
-                     "scatter-1-light-poster.png", "scatter-1-light.gif", "scatter-1-light.webm"]
+    assert names == ["scatter-1-dark-poster.png", "scatter-1-dark.gif", "scatter-1-dark.mp4", "scatter-1-dark.webm",
+                     "scatter-1-light-poster.png", "scatter-1-light.gif", "scatter-1-light.mp4",
+                     "scatter-1-light.webm"]
 
 
 def test_a_missing_encoder_is_an_error_that_names_the_format(site, tmp_path):

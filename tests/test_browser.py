@@ -213,7 +213,7 @@ def test_animation_plays_in_view_and_pauses_out_of_view(open_page):
     video.scroll_into_view_if_needed()
     wait_playing(page, video)
     assert_advances(page, video)
-    assert state(video)["src"].endswith(".webm")
+    assert state(video)["src"].endswith((".webm", ".mp4"))
 
     scroll_away(page, video)
     page.wait_for_function("v => v.paused", arg=video.element_handle(), timeout=3_000)
@@ -246,6 +246,45 @@ def test_gif_fallback_where_video_cannot_play(open_page):
     gif.scroll_into_view_if_needed()
     page.wait_for_function("i => i.complete && i.naturalWidth > 0 && i.getAttribute('src') === i.dataset.darkGif",
                            arg=gif.element_handle())
+    watch.assert_clean()
+
+
+NO_WEBM = """(() => {
+  const can = HTMLMediaElement.prototype.canPlayType;
+  HTMLMediaElement.prototype.canPlayType = function (type) { return /webm/.test(type) ? "" : can.call(this, type); };
+})();"""
+
+
+def test_the_sources_come_smallest_first_with_their_exact_codecs(open_page):
+    page, watch = open_page(POST)
+    video = page.locator(VIDEO).first
+    sources = video.evaluate("""v => [...v.querySelectorAll("source")].map(s => ({type: s.type, src: s.src,
+        format: s.dataset.format, playable: v.canPlayType(s.type)}))""")
+    assert [s["format"] for s in sources] and {s["format"] for s in sources} == {"webm", "mp4"}, sources
+    for s in sources:
+        assert re.fullmatch(r'video/webm; codecs="(av01\.0\.\d\dM\.08|vp9)"|video/mp4; codecs="avc1\.[0-9a-f]{6}"',
+                            s["type"]), s
+        assert s["playable"], s  # this Chromium plays both: AV1 (dav1d) and H.264
+    sizes = [int(page.evaluate("url => fetch(url, {method: 'HEAD'}).then(r => r.headers.get('content-length'))",
+                               s["src"])) for s in sources]
+    assert sizes == sorted(sizes), (sources, sizes)
+    video.scroll_into_view_if_needed()
+    wait_playing(page, video, sources[0]["src"])  # the browser plays the first, the smallest
+    watch.assert_clean()
+
+
+def test_a_browser_without_webm_plays_the_mp4(open_page):
+    page, watch = open_page(POST, init_script=NO_WEBM)
+    video = page.locator(VIDEO).first
+    assert video.evaluate("v => [...v.querySelectorAll('source')].map(s => s.dataset.format)") == ["mp4"]
+    video.scroll_into_view_if_needed()
+    wait_playing(page, video)
+    assert state(video)["src"].endswith(".mp4")
+    assert_advances(page, video)
+    assert page.locator("figure.animation img.animation__gif").count() == 0  # the GIF only where no video plays
+    page.locator("#theme-toggle").click()  # and the dark variant's MP4 after the toggle
+    page.wait_for_function("v => v.currentSrc.endsWith('.mp4') && v.currentSrc === "
+                           "new URL(v.dataset.darkMp4, document.baseURI).href", arg=video.element_handle())
     watch.assert_clean()
 
 

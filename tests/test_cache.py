@@ -207,26 +207,50 @@ def test_cache_info_prune_and_clear(site):
 def test_each_preset_has_its_own_entries_and_prune_keeps_both(site):
     root = two_posts(site)
     assert counts(run_cli("build", cwd=root)) == (4, 0)
-    small = {p.name: p.read_bytes() for p in (root / "site/animations").glob("*.webm")}
-    fast_build = run_cli("build", "--preset", "fast", cwd=root)
-    assert counts(fast_build) == (4, 0)  # other encoder settings: other keys
-    fast = {p.name: p.read_bytes() for p in (root / "site/animations").glob("*.webm")}
-    assert len(fast) == len(small) == 4 and not set(fast) & set(small)  # two posts, light and dark
-    for name, data in fast.items():
+    published = {p.name: p.read_bytes() for p in (root / "site/animations").glob("*.webm")}
+    for name in published:
+        assert decode_video(root / "site/animations" / name).codec == "av1"
+    preview_build = run_cli("build", "--preset", "preview", "--cache-dir", str(root / "preview-only"), cwd=root)
+    assert counts(preview_build) == (4, 0)  # other encoder settings: other keys
+    preview = {p.name: p.read_bytes() for p in (root / "site/animations").glob("*.webm")}
+    assert len(preview) == len(published) == 4 and not set(preview) & set(published)  # two posts, light and dark
+    for name in preview:
         video = decode_video(root / "site/animations" / name)
         assert video.codec == "vp9" and len(video.frames) == 4
-    (root / "sitegen.toml").write_text('[render]\npreset = "fast"\n', encoding="utf-8")
-    assert counts(run_cli("build", cwd=root)) == (0, 4)
-    assert counts(run_cli("build", "--preset", "small", cwd=root)) == (0, 4)
-    assert "removed 0 entries" in run_cli("cache", "prune", cwd=root).out  # both presets' entries are current
-    assert "entries: 8" in run_cli("cache", "info", cwd=root).out
+    preview_cache = ("--cache-dir", str(root / "preview-only"))
+    (root / "sitegen.toml").write_text('[render]\npreset = "preview"\n', encoding="utf-8")
+    assert counts(run_cli("build", *preview_cache, cwd=root)) == (0, 4)
+    assert counts(run_cli("build", "--preset", "publish", *preview_cache, cwd=root)) == (4, 0)
+    assert "removed 0 entries" in run_cli("cache", "prune", *preview_cache, cwd=root).out  # both presets' are current
+    assert "entries: 8" in run_cli("cache", "info", *preview_cache, cwd=root).out
 
 
 def test_an_unknown_preset_is_an_error_with_its_line(site):
     root = two_posts(site)
-    (root / "sitegen.toml").write_text('title = "x"\n\n[render]\npreset = "fats"\n', encoding="utf-8")
+    (root / "sitegen.toml").write_text('title = "x"\n\n[render]\npreset = "publsh"\n', encoding="utf-8")
     result = run_cli("build", cwd=root)
     assert result.code == 1
-    assert "sitegen.toml:4" in result.err and "'render.preset' must be 'small' or 'fast'" in result.err
-    assert "did you mean 'fast'?" in result.err
+    assert "sitegen.toml:4" in result.err and "'render.preset' must be 'publish' or 'preview'" in result.err
+    assert "did you mean 'publish'?" in result.err
     assert run_cli("build", "--preset", "tiny", cwd=root).code == 2
+
+
+def test_the_old_preset_names_still_work_with_a_warning(site):
+    root = two_posts(site)
+    (root / "sitegen.toml").write_text('title = "x"\n\n[render]\npreset = "fast"\n', encoding="utf-8")
+    result = run_cli("build", cwd=root)
+    assert result.code == 0, result.err
+    assert "sitegen.toml:4" in result.err and "'render.preset' = 'fast' is now called 'preview'" in result.err
+    old = run_cli("build", "--preset", "fast", cwd=root)
+    assert old.code == 0 and "--preset fast is now called --preset preview" in old.err
+    assert counts(old) == (0, 4)  # the same preset, so the same keys
+
+
+def test_a_preview_takes_the_published_files_before_rendering_anything(site):
+    root = two_posts(site)
+    assert counts(run_cli("build", cwd=root)) == (4, 0)
+    published = sorted(p.name for p in (root / "site/animations").iterdir())
+    preview = run_cli("build", "--preset", "preview", cwd=root)
+    assert counts(preview) == (0, 4)  # nothing rendered: the publish preset's entries serve
+    assert sorted(p.name for p in (root / "site/animations").iterdir()) == published
+    assert "entries: 4" in run_cli("cache", "info", cwd=root).out

@@ -103,24 +103,24 @@ def cluster(tmp_path_factory):
 def test_a_cluster_build_has_the_bytes_of_a_local_build_and_rebuilds_only_what_changed(site, tmp_path, cluster):
     local_cluster, client = cluster
     root = cluster_site(site)
-    local = run_cli("build", "--preset", "fast", "--cache-dir", str(tmp_path / "local-cache"), cwd=root)
+    local = run_cli("build", "--preset", "preview", "--cache-dir", str(tmp_path / "local-cache"), cwd=root)
     assert local.code == 0, local.text
     expected = digests(root)
     assert len(expected) == 3 + 3 + 2
 
     address = local_cluster.scheduler_address
-    remote = run_cli("build", "--preset", "fast", "--scheduler", address, cwd=root)
+    remote = run_cli("build", "--preset", "preview", "--scheduler", address, cwd=root)
     assert remote.code == 0, remote.text
     assert "3 rendered, 0 from the cache" in remote.err, remote.text
     assert digests(root) == expected
     assert not (root / "content/posts/wave/__pycache__").exists()  # nothing written beside the script
 
-    again = run_cli("build", "--preset", "fast", "--scheduler", address, cwd=root)
+    again = run_cli("build", "--preset", "preview", "--scheduler", address, cwd=root)
     assert again.code == 0 and "0 rendered, 3 from the cache" in again.err, again.text
 
     # the file the script opened is an input, though it ran on another machine
     (root / "content/posts/wave/amp.txt").write_text("1.8\n")
-    changed = run_cli("build", "--preset", "fast", "-v", "--scheduler", address, cwd=root)
+    changed = run_cli("build", "--preset", "preview", "-v", "--scheduler", address, cwd=root)
     assert changed.code == 0 and "1 rendered, 2 from the cache" in changed.err, changed.text
     after = digests(root)
     assert len(after) == len(expected) and len(set(after.items()) - set(expected.items())) == 2
@@ -134,7 +134,7 @@ def test_a_job_carries_no_path_of_the_machine_that_builds(site):
     from sitegen.build import BuildOptions, plan_site
 
     root = cluster_site(site)
-    [planned] = plan_site(BuildOptions(root=root, preset="fast"))
+    [planned] = plan_site(BuildOptions(root=root, preset="preview"))
     tasks = [t for p in planned.plans for job in p.jobs for t in tasks_for(job)]
     assert len(tasks) == 3 + 2 + 1
     for task in tasks:
@@ -152,7 +152,7 @@ def _slow_site(site) -> Path:
 
 def _build_in_background(root: Path, address: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--preset", "fast", "--scheduler", address],
+    return subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--preset", "preview", "--scheduler", address],
                             cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -22,14 +22,14 @@ from sitegen.animation.encoders import ENCODERS, EncoderMissing, Registry, Video
 # sha256 of json.dumps(encoder_settings(fmt, preset), sort_keys=True), as the render cache key holds
 # them. A change here changes every cache key: make it on purpose (bump the format's "revision").
 SETTINGS_DIGESTS = {
-    ("gif", "fast"): "a1471d7925cb1628",
-    ("gif", "small"): "a1471d7925cb1628",
-    ("mp4", "fast"): "5d8683f9c5018e0d",
-    ("mp4", "small"): "b92500eb63372f81",
-    ("poster", "fast"): "d99a77e54903ba90",
-    ("poster", "small"): "d99a77e54903ba90",
-    ("webm", "fast"): "c9e3535c3968ca99",
-    ("webm", "small"): "9be753a376d776b5",
+    ("gif", "preview"): "a1471d7925cb1628",
+    ("gif", "publish"): "a1471d7925cb1628",
+    ("mp4", "preview"): "2330eb4a3ec7e4dd",
+    ("mp4", "publish"): "0fd3a2855253bf3f",
+    ("poster", "preview"): "d99a77e54903ba90",
+    ("poster", "publish"): "d99a77e54903ba90",
+    ("webm", "preview"): "df827b09b135ce1e",
+    ("webm", "publish"): "e83f42e2fb0015ea",
 }
 
 
@@ -122,7 +122,7 @@ def test_every_registered_format_writes_a_file_that_decodes(tmp_path, fmt):
     if ENCODERS[fmt].video:
         video = decode_video(path)
         assert (video.codec, video.width, video.height, len(video.frames)) == (
-            {"webm": "vp9", "mp4": "h264"}[fmt], 64, 48, 5)
+            {"webm": "av1", "mp4": "h264"}[fmt], 64, 48, 5)
     elif fmt == "gif":
         gif = decode_gif(path)
         assert (gif.frames, gif.size, sum(gif.durations_ms)) == (5, (63, 47), 500)

@@ -87,11 +87,15 @@ def gif_blocks(data: bytes) -> tuple[int, list[dict]]:
 # WebM
 
 
-def test_webm_is_vp9_tagged_bt601_and_decodes_to_the_frames(tmp_path):
+@pytest.mark.parametrize("preset, codec", [("publish", "av1"), ("preview", "vp9")])
+def test_webm_is_av1_to_publish_vp9_to_preview_tagged_bt601_and_decodes_to_the_frames(tmp_path, preset, codec):
     frames = moving_square(8)
-    path = encode("webm", tmp_path / "a.webm", VideoSpec(W, H, 10, 8), frames)
+    path = tmp_path / "a.webm"
+    with open_encoder("webm", path, VideoSpec(W, H, 10, 8), preset=preset) as sink:
+        for frame in frames:
+            sink.write(frame)
     info = quality.probe(ffmpeg(), path)
-    assert info.streams == (("video", "vp9"),)
+    assert info.streams == (("video", codec),)
     assert "yuv420p(tv, smpte170m" in info.text
     decoded = quality.decode_video(ffmpeg(), path, W, H)
     assert len(decoded) == 8
@@ -112,7 +116,7 @@ def test_webm_audio_is_opus_and_the_frames_set_the_length(tmp_path, audio_second
     wav = sine_wav(tmp_path / "tone.wav", audio_seconds)
     path = encode("webm", tmp_path / "a.webm", VideoSpec(W, H, 10, 8, audio=wav), moving_square(8))
     info = quality.probe(ffmpeg(), path)
-    assert info.streams == (("video", "vp9"), ("audio", "opus"))
+    assert info.streams == (("video", "av1"), ("audio", "opus"))
     assert info.duration == pytest.approx(0.8, abs=0.08)
     assert len(quality.decode_video(ffmpeg(), path, W, H)) == 8
 
@@ -283,7 +287,7 @@ def test_unknown_format_is_an_encoder_missing_naming_it(tmp_path):
 def test_unavailable_format_raises_and_never_falls_back(tmp_path, monkeypatch):
     probe = encoders.probe_ffmpeg()
     monkeypatch.setattr(ffmpeg_module, "probe_ffmpeg", lambda: replace(probe, encoders=frozenset({"libx264"})))
-    with pytest.raises(EncoderMissing, match="cannot write webm: .* has no libvpx-vp9 encoder"):
+    with pytest.raises(EncoderMissing, match="cannot write webm: .* has no libsvtav1 or libvpx-vp9 encoder"):
         with open_encoder("webm", tmp_path / "a.webm", VideoSpec(W, H, 10, 1)):
             pass
     assert list(tmp_path.iterdir()) == []
@@ -291,7 +295,7 @@ def test_unavailable_format_raises_and_never_falls_back(tmp_path, monkeypatch):
 
 def test_available_formats_says_which_encoder_is_missing(monkeypatch):
     probe = encoders.probe_ffmpeg()
-    monkeypatch.setattr(ffmpeg_module, "probe_ffmpeg", lambda: replace(probe, encoders=frozenset({"libvpx-vp9"})))
+    monkeypatch.setattr(ffmpeg_module, "probe_ffmpeg", lambda: replace(probe, encoders=frozenset({"libvpx-vp9", "libsvtav1"})))
     assert encoders.available_formats() == {
         "webm": None, "gif": None, "poster": None, "mp4": f"the bundled ffmpeg ({probe.version}) has no libx264 encoder"}
     assert "libopus" in encoders.available_formats(audio=True)["webm"]
@@ -358,16 +362,16 @@ def test_ssim_and_psnr():
 
 
 def test_presets_differ_in_their_video_settings_only(tmp_path):
-    small, fast = (encoders.encoder_settings("webm", p) for p in ("small", "fast"))
-    assert small != fast and "realtime" in fast["video_options"] and "good" in small["video_options"]
-    assert encoders.encoder_settings("gif", "small") == encoders.encoder_settings("gif", "fast")
-    with pytest.raises(ValueError, match="did you mean 'fast'"):
-        encoders.profile_for("webm", "fats")
+    publish, preview = (encoders.encoder_settings("webm", p) for p in ("publish", "preview"))
+    assert publish != preview and "realtime" in preview["video_options"] and publish["video_codec"] == "libsvtav1"
+    assert encoders.encoder_settings("gif", "publish") == encoders.encoder_settings("gif", "preview")
+    with pytest.raises(ValueError, match="did you mean 'preview'"):
+        encoders.profile_for("webm", "preveiw")
     frames = [np.full((H, W, 3), 40 * i, np.uint8) for i in range(4)]
-    for preset in ("small", "fast"):
+    for preset in ("publish", "preview"):
         path = tmp_path / f"{preset}.webm"
         with open_encoder("webm", path, VideoSpec(W, H, 10, 4), preset=preset) as sink:
             for frame in frames:
                 sink.write(frame)
         assert path.stat().st_size > 0
-    assert (tmp_path / "small.webm").read_bytes() != (tmp_path / "fast.webm").read_bytes()
+    assert (tmp_path / "publish.webm").read_bytes() != (tmp_path / "preview.webm").read_bytes()

@@ -65,7 +65,7 @@ def prose(page: str) -> str:
 def test_the_sites_own_partial_writes_every_figure_teaser_and_excerpt(site):
     root = animated_site(site, {"templates/partials/animation.html": OWN_PARTIAL,
                                 "templates/partials/card.html": OWN_CARD})
-    result = run_cli("build", "--preset", "fast", cwd=root)
+    result = run_cli("build", "--preset", "preview", cwd=root)
     assert result.code == 0, result.text
     pages = built_html(root)
     for rel, page in pages.items():  # the default partial wrote nothing anywhere
@@ -85,7 +85,7 @@ def test_the_sites_own_partial_writes_every_figure_teaser_and_excerpt(site):
 
 def test_the_default_theme_writes_figures_and_card_teasers_from_one_partial(site):
     root = animated_site(site)
-    result = run_cli("build", "--preset", "fast", cwd=root)
+    result = run_cli("build", "--preset", "preview", cwd=root)
     assert result.code == 0, result.text
     body = prose(read(root, "posts/a/index.html"))
     assert body.count('<figure class="animation"') == 3 and body.count("<video") == 3
@@ -97,7 +97,7 @@ def test_the_default_theme_writes_figures_and_card_teasers_from_one_partial(site
 
 def test_figures_inside_a_list_and_a_blockquote_stay_there(site):
     root = animated_site(site, {"templates/partials/animation.html": OWN_PARTIAL})
-    result = run_cli("build", "--preset", "fast", cwd=root)
+    result = run_cli("build", "--preset", "preview", cwd=root)
     assert result.code == 0, result.text
     body = prose(read(root, "posts/a/index.html"))
     assert re.search(r"<li>\s*<p>an item</p>\s*<figure class=\"my-figure\" id=\"animation-a-2\".*?</figure>\s*</li>", body, re.S)
@@ -110,7 +110,7 @@ def test_captions_are_markdown_made_safe_and_alt_text_is_escaped(site):
     caption = "caption: '*Emphasis*, [a link](https://a.org) <script>alert(1)</script><img src=x onerror=alert(2)>'"
     root = site({"content/posts/2024-01-01-a.md": post("A", "Text.\n\n" + fence(caption + "\nalt: '\"><b>bold'"))})
     wave(root)
-    result = run_cli("build", "--preset", "fast", cwd=root)
+    result = run_cli("build", "--preset", "preview", cwd=root)
     assert result.code == 0, result.text
     page = read(root, "posts/a/index.html")
     assert "<em>Emphasis</em>" in page
@@ -129,7 +129,7 @@ def assert_no_placeholder_traces(root: Path) -> None:
 
 def test_no_placeholder_text_reaches_the_site(site):
     root = animated_site(site, {"content/pages/about.md": post("About", "Text.\n\n" + fence("caption: On a page", data="../posts/wave.npz"))})
-    result = run_cli("build", "--preset", "fast", cwd=root)
+    result = run_cli("build", "--preset", "preview", cwd=root)
     assert result.code == 0, result.text
     assert 'class="animation"' in read(root, "about/index.html")
     assert_no_placeholder_traces(root)
@@ -139,7 +139,7 @@ def test_sanitised_posts_keep_the_theme_figure_as_it_was_written(site):
     root = animated_site(site, {"templates/partials/animation.html": OWN_PARTIAL,
                                 "content/posts/2024-01-04-d.md": post("D", "<script>window.x = 1</script>\n\n" + fence())},
                          config='[markdown]\nraw_html = "sanitize"\n')
-    result = run_cli("build", "--preset", "fast", cwd=root)
+    result = run_cli("build", "--preset", "preview", cwd=root)
     assert result.code == 0, result.text
     body = prose(read(root, "posts/d/index.html"))
     assert "window.x" not in body  # the author's HTML is cleaned ...
@@ -151,7 +151,7 @@ def test_figures_are_written_in_parse_workers_for_a_large_site(site):
     """Enough posts that phase 2 runs in worker processes; each still gets its own figure."""
     many = {f"content/posts/2023-01-01-p{n}.md": post(f"P{n}", f"Post {n}.") for n in range(220)}
     root = animated_site(site, {"templates/partials/animation.html": OWN_PARTIAL, **many})
-    result = run_cli("build", "--preset", "fast", cwd=root)
+    result = run_cli("build", "--preset", "preview", cwd=root)
     assert result.code == 0, result.text
     assert prose(read(root, "posts/a/index.html")).count('class="my-figure"') == 3
     assert "Post 219." in read(root, "posts/p219/index.html")
@@ -159,7 +159,7 @@ def test_figures_are_written_in_parse_workers_for_a_large_site(site):
 
 def test_a_broken_partial_is_an_error_that_names_it(site):
     root = animated_site(site, {"templates/partials/animation.html": "{{ animation.id | nosuchfilter }}\n"})
-    result = run_cli("build", "--preset", "fast", cwd=root)
+    result = run_cli("build", "--preset", "preview", cwd=root)
     assert result.code == 1
     assert ("templates/partials/animation.html:1: error: template error while writing an animation's figure: "
             "No filter named 'nosuchfilter'") in result.err

@@ -98,7 +98,7 @@ animation = FuncAnimation(fig, lambda i: (line,), frames=3)
 def test_huge_frames_are_an_error_naming_max_frame_pixels(site, body, key, fragment):
     root = site({REL: post(body), "content/posts/anim.py": SCRIPT})
     small_frames(root)
-    result, peak = run_measured("build", "--preset", "fast", cwd=root)
+    result, peak = run_measured("build", "--preset", "preview", cwd=root)
     assert result.code == 1, result.text
     assert f"{REL}:{line_of(root, REL, key)}: error: frames of {fragment} pixels" in result.err, result.err
     assert "max_frame_pixels" in result.err and "[limits]" in result.err
@@ -114,7 +114,7 @@ def test_huge_frames_are_an_error_naming_max_frame_pixels(site, body, key, fragm
 def test_a_billion_frames_is_an_error_naming_max_frames(site, body, key):
     root = site({REL: post(body), "content/posts/anim.py": SCRIPT})
     small_frames(root)
-    result, peak = run_measured("build", "--preset", "fast", cwd=root)
+    result, peak = run_measured("build", "--preset", "preview", cwd=root)
     assert result.code == 1, result.text
     assert f"{REL}:{line_of(root, REL, key)}: error: 1,000,000,000 frames, more than max_frames (5,000)" in result.err, result.err
     assert "Traceback" not in result.text and "MemoryError" not in result.text
@@ -127,7 +127,7 @@ def test_an_npz_of_2_gib_zeros_is_refused_from_its_header_without_decompressing(
     (root / "data").mkdir(exist_ok=True)
     os.link(zero_bomb, root / "data/zeros.npz")
     assert (root / "data/zeros.npz").stat().st_size < 3 * MiB
-    result, peak = run_measured("build", "--preset", "fast", cwd=root)
+    result, peak = run_measured("build", "--preset", "preview", cwd=root)
     assert result.code == 1, result.text
     assert (f"{REL}:{line_of(root, REL, 'data: data/zeros.npz')}: error: the data takes 2 GiB once loaded "
             "(data/zeros.npz: 2 GiB), more than max_data_size (1 GiB)") in result.err, result.err
@@ -141,7 +141,7 @@ def test_a_huge_npy_header_is_refused_before_loading(site):
     (root / "data").mkdir()
     with open(root / "data/huge.npy", "wb") as handle:  # the header claims 80 GB; the file has no data
         np.lib.format.write_array_header_1_0(handle, {"descr": "<f8", "fortran_order": False, "shape": (100, 10**4, 10**4)})
-    result, peak = run_measured("build", "--preset", "fast", cwd=root)
+    result, peak = run_measured("build", "--preset", "preview", cwd=root)
     assert result.code == 1
     assert "error: the data takes 74.5 GiB once loaded (data/huge.npy: 74.5 GiB)" in result.err, result.err
     assert peak < SMALL_PEAK
@@ -151,23 +151,23 @@ def test_limits_come_from_sitegen_toml_and_a_directive_may_raise_max_frames(site
     root = site({REL: post("kind: heatmap\ndata: data/wave.npz\nsize: [2, 1.5]\ndpi: 16")},
                 config="[limits]\nmax_frames = 2\n")
     small_frames(root)
-    result, _ = run_measured("build", "--preset", "fast", cwd=root)
+    result, _ = run_measured("build", "--preset", "preview", cwd=root)
     assert result.code == 1
     assert (f"{REL}:{line_of(root, REL, 'data: data/wave.npz')}: error: the data makes 3 frames, more than max_frames (2)"
             in result.err), result.err
     assert "raise 'max_frames:' in the animation block, or [limits] max_frames in sitegen.toml" in result.err
     (root / REL).write_text(post("kind: heatmap\ndata: data/wave.npz\nsize: [2, 1.5]\ndpi: 16\nmax_frames: 3"))
-    raised, _ = run_measured("build", "--preset", "fast", cwd=root)
+    raised, _ = run_measured("build", "--preset", "preview", cwd=root)
     assert raised.code == 0, raised.text
 
 
 def test_limits_are_checked_on_cached_builds_too(site):
     root = site({REL: post("kind: heatmap\ndata: data/wave.npz\nsize: [2, 1.5]\ndpi: 16")})
     small_frames(root)
-    first, _ = run_measured("build", "--preset", "fast", cwd=root)
+    first, _ = run_measured("build", "--preset", "preview", cwd=root)
     assert first.code == 0, first.text
     (root / "sitegen.toml").write_text('[limits]\nmax_data_size = "1 KB"\nmax_frame_pixels = 100\n')
-    again, _ = run_measured("build", "--preset", "fast", cwd=root)
+    again, _ = run_measured("build", "--preset", "preview", cwd=root)
     assert again.code == 1, again.text
     assert "more than max_data_size (1000 bytes)" in again.err and "more than max_frame_pixels (100 pixels a frame)" in again.err
     assert "0 rendered" not in again.err and "Rendering" not in again.err

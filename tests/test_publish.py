@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+from html import unescape
 import signal
 import subprocess
 import sys
@@ -295,16 +296,21 @@ def test_serve_rebuilds_on_edit_signals_reload_and_shows_build_errors(site):
         assert server.stop() == 0
 
 
-def test_serve_renders_with_the_fast_preset_and_build_with_the_small_one(site):
+def test_serve_renders_with_the_preview_preset_and_build_with_the_publish_one(site):
     body = fence("kind: heatmap\ndata: data/a.npy\nsize: [2, 1.5]\ndpi: 40\nfps: 10\nalt: x")
     root = site({"content/posts/2024-01-01-a.md": "---\ntitle: A\n---\n" + body})
     wave(root / "data/a.npy")
+    assert counts(run_cli("build", cwd=root)) == (2, 0)  # post A, light and dark, for publishing
+    (root / "content/posts/2024-01-02-b.md").write_text("---\ntitle: B\n---\n" + body.replace("a.npy", "b.npy"))
+    wave(root / "data/b.npy", 1.0)
     server = Server(root)
     try:
-        assert "fast preset" in server.line
+        assert "preview preset" in server.line
         status, html = server.get("/posts/a/")
-        assert status == 200 and ".webm" in html
+        assert status == 200 and 'codecs="av01.' in unescape(html)  # A's published files, taken from the cache
+        status, html = server.get("/posts/b/")
+        assert status == 200 and 'codecs="vp9"' in unescape(html) and "av01" not in html  # B rendered for the preview
     finally:
         assert server.stop() == 0
-    assert counts(run_cli("build", "--preset", "fast", cwd=root)) == (0, 2)  # what serve rendered
-    assert counts(run_cli("build", cwd=root)) == (2, 0)  # the files to publish: the small preset
+    assert counts(run_cli("build", "--preset", "preview", cwd=root)) == (0, 4)  # what serve rendered or reused
+    assert counts(run_cli("build", cwd=root)) == (2, 2)  # B's files to publish: the publish preset

@@ -89,7 +89,7 @@ def test_sanitize_removes_what_runs_script_and_keeps_what_the_theme_and_figures_
     root = site({"content/posts/a.md": a_post(RAW + FEATURES), "content/assets/x.png": ""},
                 config='[markdown]\nraw_html = "sanitize"\n')
     wave(root)
-    result = run_cli("build", "--preset", "fast", cwd=root)
+    result = run_cli("build", "--preset", "preview", cwd=root)
     assert result.code == 0, result.text
     page = read(root, PAGE)
     body = page.split('<div class="e-content prose">', 1)[1].split('<footer', 1)[0]

@@ -40,7 +40,7 @@ def heat_site(tmp_path: Path) -> Path:
     y, x = np.mgrid[0:12, 0:12]
     (root / "content/posts/data").mkdir()
     np.savez(root / "content/posts/data/wave.npz", frames=np.exp(-((x - 2 * t) ** 2 + (y - 6) ** 2) / 6.0))
-    result = run_cli("build", "--preset", "fast", cwd=root)
+    result = run_cli("build", "--preset", "preview", cwd=root)
     assert result.code == 0, result.err
     return root
 
@@ -64,7 +64,7 @@ def test_a_manifest_pointing_outside_its_entry_is_dropped_not_published(heat_sit
     data["files"]["gif"] = rel
     data["checksums"][rel] = [secret.stat().st_size, hashlib.sha256(secret.read_bytes()).hexdigest()]
     manifest.write_text(json.dumps(data))
-    result = run_cli("build", "--preset", "fast", cwd=heat_site)
+    result = run_cli("build", "--preset", "preview", cwd=heat_site)
     assert result.code == 0, result.err
     assert "damaged" in result.err and "rendered again" in result.err
     assert b"private key" not in _site_gif(heat_site)
@@ -78,13 +78,13 @@ def test_an_entry_file_swapped_for_a_link_or_edited_is_rendered_again(heat_site,
     gif = _manifest(heat_site).parent / "animation.gif"
     gif.unlink()
     gif.symlink_to(secret)
-    result = run_cli("build", "--preset", "fast", cwd=heat_site)
+    result = run_cli("build", "--preset", "preview", cwd=heat_site)
     assert result.code == 0 and "not a regular file" in result.err, result.err
 
     poster = _manifest(heat_site).parent / "poster.png"
     os.chmod(poster, 0o644)
     poster.write_bytes(b"edited in place")
-    result = run_cli("build", "--preset", "fast", cwd=heat_site)
+    result = run_cli("build", "--preset", "preview", cwd=heat_site)
     assert result.code == 0 and "does not match its checksum" in result.err, result.err
     assert _site_gif(heat_site) == before
 
@@ -102,14 +102,14 @@ def test_temporary_folders_of_a_dead_build_are_removed_by_the_next(heat_site):
     orphan.mkdir(parents=True)
     (orphan / "animation.webm").write_bytes(b"half")
     (heat_site / "content/posts/2024-01-01-heat.md").write_text(HEATMAP.replace("dpi: 48", "dpi: 40"))
-    result = run_cli("build", "--preset", "fast", cwd=heat_site)
+    result = run_cli("build", "--preset", "preview", cwd=heat_site)
     assert result.code == 0, result.err
     assert not orphan.exists()
 
 
 def _start(root: Path, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--preset", "fast", *args], cwd=root, env=env,
+    return subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--preset", "preview", *args], cwd=root, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 

@@ -24,7 +24,7 @@ def test_a_script_using_more_memory_than_allowed_is_stopped_with_a_clear_error(t
                                 "while True:\n    keep.append(np.ones(10_000_000))\n",
     })
     started = time.monotonic()
-    result = run_cli("build", "--preset", "fast", cwd=tmp_path)
+    result = run_cli("build", "--preset", "preview", cwd=tmp_path)
     assert result.code == 1
     assert "content/posts/2024-01-01-hog.md:6: error: the script hog.py used more than 300 MiB of memory" in result.err
     assert "loading the whole data set" in result.err  # what it printed
@@ -38,14 +38,14 @@ def test_the_default_memory_limit_comes_from_sitegen_toml(tmp_path):
         "content/posts/2024-01-01-hog.md": directive("hog.py"),
         "content/posts/hog.py": "import numpy as np\nx = np.ones((400, 1024, 1024))\n",
     })
-    result = run_cli("build", "--preset", "fast", cwd=tmp_path)
+    result = run_cli("build", "--preset", "preview", cwd=tmp_path)
     assert result.code == 1 and "used more than 200 MiB of memory" in result.err, result.err
 
 
 def test_a_bad_memory_value_is_an_error_at_its_line(tmp_path):
     write(tmp_path, {"content/posts/2024-01-01-x.md": directive("x.py", "memory: lots\n"),
                      "content/posts/x.py": ANIMATION})
-    result = run_cli("build", "--preset", "fast", cwd=tmp_path)
+    result = run_cli("build", "--preset", "preview", cwd=tmp_path)
     assert result.code == 1 and "2024-01-01-x.md:11: error: 'memory' must be a size such as '4 GiB'" in result.err
 
 
@@ -67,7 +67,7 @@ def test_a_timed_out_script_leaves_no_process_behind(tmp_path):
                                  f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
                                  "time.sleep(600)\n",
     })
-    result = run_cli("build", "--preset", "fast", cwd=tmp_path)
+    result = run_cli("build", "--preset", "preview", cwd=tmp_path)
     assert result.code == 1 and "ran longer than 2 s and was stopped" in result.err
     pid = int(pid_file.read_text())
     deadline = time.monotonic() + 5
@@ -85,7 +85,7 @@ def test_a_script_that_ignores_the_time_limit_signal_is_still_stopped(tmp_path):
                                   "time.sleep(600)\n",
     })
     started = time.monotonic()
-    result = run_cli("build", "--preset", "fast", cwd=tmp_path)
+    result = run_cli("build", "--preset", "preview", cwd=tmp_path)
     assert result.code == 1 and "the script stuck.py ran longer than 1 s and was stopped" in result.err, result.err
     assert "Traceback" not in result.err and time.monotonic() - started < 60
 
@@ -100,7 +100,7 @@ def test_killing_the_build_ends_the_scripts_it_started(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     import sys
 
-    build = subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--preset", "fast", "-j", "1"], cwd=tmp_path,
+    build = subprocess.Popen([sys.executable, "-m", "sitegen", "build", "--preset", "preview", "-j", "1"], cwd=tmp_path,
                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not pid_file.exists() and time.monotonic() < deadline:
@@ -122,7 +122,7 @@ def test_a_script_whose_own_figure_is_too_large_is_an_error_naming_the_limit(tmp
         "content/posts/big.py": ANIMATION + "fig = plt.figure(figsize=(8, 6), dpi=100)\nline, = plt.plot([0, 1])\n"
                                             "ani = FuncAnimation(fig, lambda i: (line,), frames=3)\n",
     })
-    result = run_cli("build", "--preset", "fast", cwd=tmp_path)
+    result = run_cli("build", "--preset", "preview", cwd=tmp_path)
     assert result.code == 1
     assert "2024-01-01-big.md:6: error: a frame of 800×600 pixels is larger than max_frame_pixels (100,000)" in result.err
     assert "[limits] max_frame_pixels" in result.err
@@ -137,7 +137,7 @@ def test_a_script_written_for_a_window_renders_with_agg(tmp_path):
                                "plt.ion()\nfig, ax = plt.subplots(figsize=(2, 1.5))\nax.set_xlim(0, 5)\n"
                                "for i in range(5):\n    ax.plot([i], [0.5], 'ro')\n    plt.pause(0.05)\n",
     })
-    result = run_cli("build", "--preset", "fast", "-v", cwd=tmp_path)
+    result = run_cli("build", "--preset", "preview", "-v", cwd=tmp_path)
     assert result.code == 0, result.err
     assert "tk.py:2: choosing a GUI backend was not run" in result.err
     (gif,) = (tmp_path / "site" / "animations").glob("*.gif")

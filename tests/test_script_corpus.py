@@ -112,7 +112,7 @@ def corpus(tmp_path_factory) -> CorpusBuild:
         (root / posts[case.slug]).write_text(post_text(case))
     corpus_before, scripts_before = listing(CORPUS), listing(root / SCRIPTS)
     with ThreadPoolExecutor(max_workers=2) as pool:  # matplotlib's references are drawn while the site builds
-        building = pool.submit(run_cli, "build", "--preset", "fast", cwd=root, timeout=600)
+        building = pool.submit(run_cli, "build", "--preset", "preview", cwd=root, timeout=600)
         drawing = pool.submit(references, [run_of(case) for case in ALL])
         build, drawn = building.result(), drawing.result()
     assert listing(CORPUS) == corpus_before, "the reference runs wrote into tests/script_corpus"
@@ -122,7 +122,7 @@ def corpus(tmp_path_factory) -> CorpusBuild:
     if build.code != 0:  # build the posts that did not fail, so that their animations can still be checked
         for slug in failed:
             (root / posts[slug]).unlink()
-        rebuild = run_cli("build", "--preset", "fast", cwd=root, timeout=600)
+        rebuild = run_cli("build", "--preset", "preview", cwd=root, timeout=600)
     return CorpusBuild(root, build, frozenset(listing(root / SCRIPTS) - scripts_before),
                        {case.slug: made for case, made in zip(ALL, drawn)}, posts, failed, rebuild)
 

@@ -68,7 +68,7 @@ FILES = {
 
 
 def build(root: Path) -> tuple[int, int, str]:
-    result = run_cli("build", "--preset", "fast", "-j", "1", cwd=root)
+    result = run_cli("build", "--preset", "preview", "-j", "1", cwd=root)
     assert result.code == 0, result.text
     counts = re.search(r"Animations: (\d+) rendered, (\d+) from the cache", result.text)
     assert counts, result.text

@@ -52,7 +52,7 @@ def test_a_long_animation_is_joined_from_its_parts_in_order(site):
     assert not [p for p in (root / "site/animations").iterdir() if "part-" in p.name]
     still = gif_frames(found[".gif"])
     assert len(still) == FRAMES
-    for suffix, codec in ((".webm", "vp9"), (".mp4", "h264")):
+    for suffix, codec in ((".webm", "av1"), (".mp4", "h264")):
         video = decode_video(found[suffix])
         assert video.codec == codec and len(video.frames) == FRAMES
         frames = video.frames[:, :still[0].shape[0], :still[0].shape[1]].astype(np.float32)

@@ -18,7 +18,7 @@ def test_a_still_animation_is_a_warning_at_its_line_on_every_build(tmp_path):
     np.savez(tmp_path / "content/posts/data/still.npz", frames=frames)
     np.savez(tmp_path / "content/posts/data/moving.npz", frames=frames * np.arange(1, 7)[:, None, None])
     for _ in range(2):  # rendered, then from the cache
-        result = run_cli("build", "--preset", "fast", cwd=tmp_path)
+        result = run_cli("build", "--preset", "preview", cwd=tmp_path)
         assert result.code == 0, result.err
         assert "content/posts/2024-01-01-still.md:6: warning: all 6 frames are identical" in result.err
         assert "2024-01-02-moving.md:6: warning" not in result.err

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sitegen.animation.encoders import SUFFIXES
+from sitegen.animation.encoders import MIME_TYPES, SUFFIXES, VIDEO_FORMATS
 from sitegen.animation.executors import Executor
 from sitegen.animation.jobs import OUTPUT_NAMES, FramesDrawn, RenderJob, Task, TaskDone, TaskResult
 from sitegen.animation.plan import AnimationPlan, script_key
@@ -15,7 +15,7 @@ from sitegen.animation.segments import cost, join, tasks_for
 from sitegen.cache import CacheEntry, RenderCache
 from sitegen.errors import Diagnostic, error, warning
 from sitegen.hashing import DigestMemo
-from sitegen.model import Download, OutputFile, VariantFiles
+from sitegen.model import Download, OutputFile, VariantFiles, VideoSource
 from sitegen.progress import LineProgress, Progress
 
 log = logging.getLogger(__name__)
@@ -47,14 +47,15 @@ def site_name(key: str, fmt: str) -> str:
 
 def realise(plans: list[AnimationPlan], cache: RenderCache, executor: Executor, root: Path, memo: DigestMemo,
             progress: Progress | None = None) -> tuple[Animations, list[Diagnostic]]:
-    """Every plan's files: cached ones as they are, the rest rendered by `executor` from the site
-    folder `root` and put in the cache."""
+    """Every plan's files: cached ones as they are (a job's own entry, else one of its alternates': the
+    same animation under a preset whose files serve for this one), the rest rendered by `executor`
+    from the site folder `root` and put in the cache."""
     entries: dict[str, CacheEntry] = {}
     todo: dict[str, RenderJob] = {}
     for job in (j for p in plans for j in p.jobs):
         if job.key in entries or job.key in todo:
             continue
-        entry = cache.get(job.key)
+        entry = next((found for key in (job.key, *job.alternates) if (found := cache.get(key)) is not None), None)
         if entry is not None:
             entries[job.key] = entry
         else:
@@ -193,16 +194,24 @@ def _assemble(plans: list[AnimationPlan], entries: dict[str, CacheEntry], stats:
                 break
             urls = {}
             for fmt, name in entry.files.items():
-                rel = site_name(key, fmt)
+                rel = site_name(entry.key, fmt)  # an alternate's files keep their own names
                 outputs[rel] = OutputFile(rel=rel, copy_from=entry.folder / name, link=True)
                 urls[fmt] = "/" + rel
             meta = entry.meta
             found.append(VariantFiles(job.variant, key, urls, int(meta.get("width", job.width)),
                                       int(meta.get("height", job.height)), int(meta.get("frames", 0)),
-                                      float(meta.get("fps", job.fps))))
+                                      float(meta.get("fps", job.fps)), _sources(entry, urls)))
         else:
             variants[(plan.directive.post, plan.directive.index)] = tuple(found)
     return Animations(variants, tuple(outputs.values()), stats, tuple(scratch))
+
+
+def _sources(entry: CacheEntry, urls: dict[str, str]) -> tuple[VideoSource, ...]:
+    """The entry's videos, smallest first: a browser plays the first <source> it can."""
+    types = entry.meta.get("types") if isinstance(entry.meta.get("types"), dict) else {}
+    found = [VideoSource(fmt, urls[fmt], str(types.get(fmt) or MIME_TYPES[fmt]), entry.path(fmt).stat().st_size)
+             for fmt in entry.files if fmt in VIDEO_FORMATS]
+    return tuple(sorted(found, key=lambda s: (s.bytes, s.fmt)))
 
 
 def inputs_of(plans: list[AnimationPlan], root: Path) -> frozenset[Path]:

@@ -50,7 +50,8 @@ class RenderJob:
     versions: tuple[tuple[str, str], ...] = ()  # the libraries the key was made with; a worker must match them
     fixed_size: bool = True  # False: a script's figure keeps the size it gave itself
     script_params: tuple[tuple[str, Any], ...] = ()  # a script's make_animation(data, params)
-    preset: str = "small"  # encoder preset (its settings are in the key)
+    preset: str = "publish"  # encoder preset (its settings are in the key)
+    alternates: tuple[str, ...] = ()  # keys of the same animation under presets whose files serve for this one
     # Scripts only:
     base_key: str = ""  # the key before the files the script read are folded in (see plan.script_key)
     reads_known: bool = True  # False: the script has not run yet, so its reads are unknown and `key` is provisional

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from sitegen import RENDERER_VERSION
+from sitegen import PRESET_REUSES, RENDERER_VERSION
 from sitegen.config import Limits, SiteConfig
 from sitegen.animation.datafiles import DataError, DataRef, load, resolve
 from sitegen.animation.encoders import even_size
@@ -37,7 +37,7 @@ class AnimationPlan:
 ReadsLookup = Callable[[str], "tuple[str, ...] | None"]
 
 
-def plan_animations(posts: Iterable[Post], config: SiteConfig, memo: DigestMemo, preset: str = "small",
+def plan_animations(posts: Iterable[Post], config: SiteConfig, memo: DigestMemo, preset: str = "publish",
                     reads: ReadsLookup = lambda base_key: None) -> tuple[list[AnimationPlan], list[Diagnostic]]:
     """Every animation's jobs under the encoder `preset`. `reads(base_key)` gives the files a script
     read when it last ran (the cache's dependency records), whose digests complete its key."""
@@ -47,11 +47,13 @@ def plan_animations(posts: Iterable[Post], config: SiteConfig, memo: DigestMemo,
     if not any(post.animations for post in posts):
         return plans, problems
     versions, encoder_settings = encoder_facts(preset)
+    reusable = {other: encoder_facts(other)[1] for other in PRESET_REUSES[preset]}
     for post in posts:
         post_dir = config.content_path / Path(post.source_rel).parent
         for directive in post.animations:
             try:
-                plans.append(_plan_one(directive, post_dir, config, memo, versions, encoder_settings, preset, reads))
+                plans.append(_plan_one(directive, post_dir, config, memo, versions,
+                                       {preset: encoder_settings, **reusable}, preset, reads))
             except Diagnosed as exc:
                 problems += exc.diagnostics
     return plans, problems
@@ -66,8 +68,10 @@ def encoder_facts(preset: str) -> tuple[dict[str, str], dict[str, object]]:
 
 
 def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: DigestMemo,
-              versions: dict[str, str], encoder_settings: dict[str, Any], preset: str,
+              versions: dict[str, str], encoder_settings: dict[str, dict[str, Any]], preset: str,
               reads: ReadsLookup) -> AnimationPlan:
+    """The directive's jobs under `preset`; `encoder_settings` holds that preset's settings and those of
+    the presets whose files may serve for it (their keys become each job's alternates)."""
     refs = _resolve_all(directive, post_dir, config.root, config.limits)
     script = _resolve_file(directive, "script", post_dir, config.root) if directive.script else None
     audio = _resolve_file(directive, "audio", post_dir, config.root) if directive.options["audio"] else None
@@ -91,7 +95,7 @@ def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: Di
     for variant in options["variants"]:
         style = styles[variant].rc()
         key_inputs = {
-            "renderer": RENDERER_VERSION, "versions": versions, "encoders": encoder_settings,
+            "renderer": RENDERER_VERSION, "versions": versions,
             "kind": directive.kind, "params": dict(directive.params),
             "options": {k: v for k, v in options.items() if k not in _PAGE_ONLY and k != "data"},
             "data": [[name, r.pick, d] for (name, r), d in zip(refs, data_digests)],
@@ -101,11 +105,10 @@ def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: Di
         }
         if script:
             key_inputs["script_engine"] = SCRIPT_ENGINE
-        key = base_key = hashlib.sha256(json.dumps(key_inputs, sort_keys=True, default=str).encode()).hexdigest()
-        recorded = reads(base_key) if script else ()
-        extra_inputs: list[InputFile] = []
-        if script and recorded is not None:
-            key, extra_inputs = script_key(base_key, recorded, config.root, memo)
+        keys = {name: _keys({**key_inputs, "encoders": settings}, bool(script), reads, config.root, memo)
+                for name, settings in encoder_settings.items()}
+        key, base_key, recorded, extra_inputs = keys.pop(preset)
+        alternates = tuple(other[0] for other in keys.values() if other[2] is not None)
         jobs.append(RenderJob(
             key=key, post=directive.post, line=directive.line, variant=variant, kind=directive.kind,
             script=site_rel(script.path, root) if script else None,
@@ -117,7 +120,7 @@ def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: Di
             max_frames=max_frames(directive, config.limits), inputs=tuple(inputs + extra_inputs),
             versions=tuple(sorted(versions.items())),
             fixed_size=directive.kind is not None or "size" in directive.key_lines or "width" in directive.key_lines,
-            script_params=tuple(sorted(options["params"].items())), preset=preset,
+            script_params=tuple(sorted(options["params"].items())), preset=preset, alternates=alternates,
             base_key=base_key, reads_known=recorded is not None,
             private_dirs=tuple(site_rel(p, root) for p in (config.output_path, config.cache_path)
                                if p.resolve().is_relative_to(root)),
@@ -127,6 +130,20 @@ def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: Di
             max_frame_pixels=config.limits.max_frame_pixels,
         ))
     return AnimationPlan(directive, tuple(jobs))
+
+
+def _keys(key_inputs: dict[str, Any], script: bool, reads: ReadsLookup, root: Path,
+          memo: DigestMemo) -> tuple[str, str, tuple[str, ...] | None, list[InputFile]]:
+    """(key, base key, the files a script read when it last ran under this base key or None, those
+    files as inputs). A kind's key is its base key; a script's folds in what it read."""
+    key = base_key = hashlib.sha256(json.dumps(key_inputs, sort_keys=True, default=str).encode()).hexdigest()
+    if not script:
+        return key, base_key, (), []
+    recorded = reads(base_key)
+    if recorded is None:
+        return key, base_key, None, []
+    key, extra_inputs = script_key(base_key, recorded, root, memo)
+    return key, base_key, recorded, extra_inputs
 
 
 def script_key(base_key: str, reads: Iterable[str], root: Path, memo: DigestMemo) -> tuple[str, list[InputFile]]:

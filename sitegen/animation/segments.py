@@ -67,5 +67,6 @@ def join(job: RenderJob, done: list[tuple[Task, TaskResult]]) -> TaskResult:
         return TaskResult(job.key, problem=f"joining the rendered parts failed: {exc}", seconds=seconds)
     parts = [r.meta for r in results]
     moving = any(m.get("moving") for m in parts) or len({m.get("first_frame") for m in parts}) > 1
+    types = {fmt: kind for m in parts for fmt, kind in m.get("types", {}).items()}  # the parts agree
     return TaskResult(job.key, {fmt: files[fmt] for fmt in job.formats},
-                      {**results[0].meta, "frames": job.frames, "moving": moving}, seconds=seconds)
+                      {**results[0].meta, "frames": job.frames, "moving": moving, "types": types}, seconds=seconds)

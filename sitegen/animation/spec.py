@@ -34,7 +34,8 @@ COMMON = Schema((
     Option("size", list, [6.0, 4.5], "[width, height] in inches", check=_size),
     Option("dpi", NUMBER, 100, "dots per inch", greater_than=0),
     Option("width", int, None, "width in pixels (sets dpi from size)", greater_than=0),
-    Option("formats", list, ["webm", "gif", "poster"], "the files to make", choices=FORMATS),
+    Option("formats", list, ["webm", "mp4", "gif", "poster"], "the files to make: WebM (AV1) and MP4 (H.264) video, "
+           "the GIF for where no video plays, the poster still", choices=FORMATS),
     Option("caption", str, "", "the caption under the figure (inline Markdown)"),
     Option("alt", str, "", "text for readers who cannot see the animation"),
     Option("title", str, None, "a title drawn above the plot"),

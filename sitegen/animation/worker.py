@@ -23,6 +23,9 @@ from sitegen.animation.jobs import OUTPUT_NAMES, FramesDrawn, RenderJob, Task, T
 from sitegen.errors import RenderProblem
 
 PALETTE_SAMPLES = 8
+# Formats made with the help of frames sampled across the whole animation: the GIF's one palette, and
+# the WebM's quality setting, which follows how grainy they are (encoders/grain.py).
+SAMPLED_FORMATS = frozenset({"gif", "webm"})
 Report = Callable[[FramesDrawn], None]
 
 
@@ -41,6 +44,7 @@ def run_task(task: Task, root: Path, report: Report = lambda event: None) -> Tas
             else:
                 meta = _render_script(job, root, out)
             files = {fmt: (out / OUTPUT_NAMES[fmt]).read_bytes() for fmt in formats}
+            meta["types"] = media_types(formats, out)
     except RenderProblem as exc:
         return TaskResult(task.id, problem=exc.message, hint=exc.hint, seconds=time.perf_counter() - start,
                           started=started, worker=worker)
@@ -80,7 +84,7 @@ def _render_kind(task: Task, formats: tuple[str, ...], root: Path, out: Path, re
         count = job.frames or scene.frame_count
         indices = frame_indices(scene.frame_count, count)
         palette = []
-        if "gif" in formats:
+        if SAMPLED_FORMATS.intersection(formats):  # the same samples in every part of a split animation
             samples = [indices[i] for i in np.linspace(0, len(indices) - 1, min(PALETTE_SAMPLES, len(indices))).astype(int)]
             palette = list(render_frames(scene, samples))
         start, stop = task.frames or (0, count)
@@ -135,6 +139,14 @@ def _counted(task: Task, report: Report, frames: Iterator[np.ndarray], total: in
         yield frame
         if done % every == 0 or done == total:
             report(FramesDrawn(task.id, task.label, done, total))
+
+
+def media_types(formats: tuple[str, ...], out: Path) -> dict[str, str]:
+    """Each video file's exact type, codecs included, as a page's <source type> gives it."""
+    from sitegen.animation.encoders import ENCODERS
+    from sitegen.animation.encoders.codecs import media_type
+
+    return {fmt: media_type(ENCODERS[fmt].mime, out / OUTPUT_NAMES[fmt]) for fmt in formats if ENCODERS[fmt].video}
 
 
 def poster_index(wanted: int | None, count: int) -> int:

@@ -44,7 +44,7 @@ def open_encoder(fmt: str, path: Path, spec: VideoSpec, *, palette_frames: Seque
     """A sink for `fmt` writing to `path`. On normal exit the file is complete; on an exception
     nothing is left at `path` (a previous file there is kept) and the error propagates.
     `palette_frames` (gif only): frames sampled across the animation, for its one palette.
-    `preset`: "small" or "fast" (see PRESETS)."""
+    `preset`: one of sitegen.PRESETS."""
     encoder = ENCODERS[fmt]
     check_preset(preset)  # an error before anything starts
     reason = encoder.missing(spec.audio is not None)

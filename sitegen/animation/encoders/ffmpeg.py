@@ -26,36 +26,66 @@ class FfmpegProfile:
     audio_codec: str
     audio_options: tuple[str, ...]
     muxer_options: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()  # set for the ffmpeg process
+    grainy_crf: int | None = None  # the CRF for grainy content (see grain.py); None: one CRF for all
+
+    def for_content(self, grainy: bool) -> FfmpegProfile:
+        """This profile for content that is grainy (measured by grain.is_grainy) or not."""
+        if not grainy or self.grainy_crf is None:
+            return self
+        options = list(self.video_options)
+        options[options.index("-crf") + 1] = str(self.grainy_crf)
+        return replace(self, video_options=tuple(options))
 
 
 # Two presets, chosen per build (`[render] preset`, `--preset`); each is part of the cache key.
 #
-# "small" (the default, for publishing) is VP9 at matplotlib's own effort (FFMpegWriter's default is
-# -crf 32 -cpu-used 1): the same bytes at the same SSIM, so never larger. Measured on the bench
-# references (heatmap 100 frames 600x450, traces 200 frames 800x400, scatter 100 frames 500x500):
-# -cpu-used 0 is 7-13 % smaller but takes twice the time; -cpu-used 2 is 2x faster but 3-6 % larger
-# at lower SSIM; -cpu-used 4 is 3x faster, 8-16 % larger at lower SSIM, and two-pass, -tune ssim,
-# -aq-mode and -sharpness did not buy that back at equal SSIM. -threads 2 with row-mt uses both cores
-# of a machine like ours when one animation renders alone; -tile-columns 0 keeps the frame in one
-# tile column as a single-threaded encode does (two columns made the 800-px traces reference 0.6 %
-# larger than matplotlib's). With row-mt, any -threads >= 2 gives the same bytes (1 does not).
+# "publish" (the default of build and render) is the files visitors download. Its WebM is AV1 from
+# SVT-AV1 at preset 3 with its screen-content tools forced on (scm=1: palette and intra block copy,
+# which plots are made for) and tuned for SSIM. Measured against matplotlib's own FFMpegWriter VP9
+# (libvpx-vp9 at crf 32, cpu-used 1) on the same frames, bytes at equal luma SSIM (bench/encoders.py):
 #
-# "fast" (what `sitegen serve` uses while you write) is realtime VP9: 9-15x faster to encode, files
-# 1.1-1.7x larger at slightly lower SSIM (0.936 / 0.989 / 0.995 against 0.960 / 0.996 / 0.998).
+# | content (100 frames, 600-800 px) | FFMpegWriter VP9      | SVT-AV1 crf 31           | crf 28                  |
+# | thin lines                       | 246 KB @ 0.99785      | 125 KB (51 %) @ 0.99852  |                         |
+# | scrolling noisy traces           | 1.28 MB @ 0.99584     | 906 KB (71 %) @ 0.99518  |                         |
+# | 2,000-point scatter              | 2.04 MB @ 0.99526     | 1.41 MB (69 %) @ 0.99407 | 1.67 MB (82 %) @ 0.99526|
+# | smooth image, colour bar         | 48 KB @ 0.99602       | 27 KB (56 %) @ 0.99718   |                         |
+# | bump under white noise           | 468 KB @ 0.9685       | 339 KB (73 %) @ 0.96208  | 432 KB (92 %) @ 0.968   |
+#
+# So CRF 31 for plots, and 28 for grainy content (measured per animation by grain.py), where AV1
+# at 31 loses more SSIM than VP9 does. libaom-av1 (good, cpu-used 6, -tune-content screen) was 5-10 %
+# smaller still but took 2.5-3x matplotlib's encode time; aom's realtime mode and SVT-AV1 at presets
+# >= 5 were no smaller than VP9 at equal SSIM. SVT-AV1's bytes do not depend on its thread count
+# (lp 1 and 2 gave the same file), so they are the same on every machine.
+#
+# Its MP4 is H.264 for the browsers without WebM (Safari on older Apple hardware): x264 -preset slow
+# -tune animation (flat areas and sharp edges), +faststart so it plays while it downloads. One thread,
+# because x264's bytes depend on its thread count.
+#
+# "preview" (the default of `sitegen serve`) is realtime VP9 and x264 veryfast: 9-15x faster to
+# encode, files 1.1-1.7x larger at slightly lower SSIM.
 def _vp9(deadline: str, cpu_used: int) -> tuple[str, ...]:
     return ("-crf", "32", "-b:v", "0", "-deadline", deadline, "-cpu-used", str(cpu_used), "-row-mt", "1",
             "-tile-columns", "0", "-threads", "2")
 
 
-def _x264(preset: str) -> tuple[str, ...]:
-    return ("-crf", "23", "-preset", preset, "-threads", "1")
+def _svt_av1(crf: int, preset: int) -> tuple[str, ...]:
+    return ("-crf", str(crf), "-b:v", "0", "-preset", str(preset), "-svtav1-params", "scm=1:tune=2:lp=2")
 
 
-WEBM = FfmpegProfile("webm", "webm", "libvpx-vp9", _vp9("good", 1), "libopus", ("-b:a", "96k"))
-WEBM_FAST = replace(WEBM, video_options=_vp9("realtime", 6))
-MP4 = FfmpegProfile("mp4", "mp4", "libx264", _x264("medium"), "aac", ("-b:a", "128k"), ("-movflags", "+faststart"))
-MP4_FAST = replace(MP4, video_options=_x264("veryfast"))
-_PROFILES = {("webm", "small"): WEBM, ("webm", "fast"): WEBM_FAST, ("mp4", "small"): MP4, ("mp4", "fast"): MP4_FAST}
+def _x264(preset: str, *tune: str) -> tuple[str, ...]:
+    return ("-crf", "23", "-preset", preset, *tune, "-threads", "1")
+
+
+_QUIET_SVT = (("SVT_LOG", "1"),)  # SVT-AV1 prints a banner at every start unless told errors only
+WEBM = FfmpegProfile("webm", "webm", "libsvtav1", _svt_av1(31, 3), "libopus", ("-b:a", "96k"), env=_QUIET_SVT,
+                     grainy_crf=28)
+WEBM_PREVIEW = FfmpegProfile("webm", "webm", "libvpx-vp9", _vp9("realtime", 6), "libopus", ("-b:a", "96k"))
+MP4 = FfmpegProfile("mp4", "mp4", "libx264", _x264("slow", "-tune", "animation"), "aac", ("-b:a", "128k"),
+                    ("-movflags", "+faststart"))
+MP4_PREVIEW = replace(MP4, video_options=_x264("veryfast"))
+_PROFILES = {("webm", "publish"): WEBM, ("webm", "preview"): WEBM_PREVIEW,
+             ("mp4", "publish"): MP4, ("mp4", "preview"): MP4_PREVIEW}
 
 
 # A long animation of a built-in kind is encoded in runs of this many frames by several workers and
@@ -89,7 +119,14 @@ def video_settings(fmt: str, preset: str = DEFAULT_PRESET) -> dict[str, object]:
             "colour": _COLOUR_FILTER, "colour_tags": _COLOUR_TAGS, "audio_codec": profile.audio_codec,
             "audio_options": profile.audio_options, "muxer": profile.muxer,
             "muxer_options": profile.muxer_options + _BITEXACT, "even_size": "edge-padded",
-            "segment_frames": SEGMENT_FRAMES, "revision": 2}
+            "segment_frames": SEGMENT_FRAMES, "env": dict(profile.env), "grainy_crf": profile.grainy_crf,
+            "grain_probe": _grain_settings() if profile.grainy_crf is not None else None, "revision": 3}
+
+
+def _grain_settings() -> dict[str, object]:
+    from sitegen.animation.encoders.grain import probe_settings
+
+    return probe_settings()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,11 +158,14 @@ def probe_ffmpeg() -> FfmpegProbe:
 
 def missing(fmt: str, audio: bool) -> str | None:
     """None if this ffmpeg can write `fmt` (with its audio encoder too if `audio`), else why not."""
-    profile = profile_for(fmt)  # every preset uses the same codecs
+    from sitegen import PRESETS
+
     probe = probe_ffmpeg()
     if probe.problem:
         return probe.problem
-    needed = (profile.video_codec, profile.audio_codec) if audio else (profile.video_codec,)
+    profiles = [profile_for(fmt, preset) for preset in PRESETS]
+    needed = [p.video_codec for p in profiles] + ([p.audio_codec for p in profiles] if audio else [])
+    needed = list(dict.fromkeys(needed))
     absent = [name for name in needed if name not in probe.encoders]
     if absent:
         return f"the bundled ffmpeg ({probe.version}) has no {' or '.join(absent)} encoder"
@@ -173,7 +213,7 @@ def join_segments(fmt: str, pieces: Sequence[Path], output: Path, preset: str = 
                "-f", "concat", "-i", _file_arg(listing), "-map", "0", "-c", "copy",
                *_BITEXACT, *profile.muxer_options, "-f", profile.muxer, "-y", _file_arg(partial)]
     try:
-        done = subprocess.run(command, capture_output=True, text=True)
+        done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **dict(profile.env)})
         if done.returncode != 0:
             raise FfmpegFailed(fmt, output, done.returncode, done.stderr.strip() or "(ffmpeg printed nothing)")
         os.replace(partial, output)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import tempfile
 from pathlib import Path
@@ -26,7 +27,7 @@ class FfmpegSink:
         log.debug("running %s", " ".join(command))
         self._stderr = tempfile.TemporaryFile()
         self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                         stderr=self._stderr)
+                                         stderr=self._stderr, env={**os.environ, **dict(profile.env)})
 
     def write(self, frame: np.ndarray) -> None:
         if self._padding[0][1] or self._padding[1][1]:

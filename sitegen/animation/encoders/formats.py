@@ -48,7 +48,12 @@ def _open_video(fmt: str, path: Path, spec: VideoSpec, palette_frames: Sequence[
                 shown_as: Path) -> Sink:
     from sitegen.animation.encoders.ffmpeg_sink import FfmpegSink
 
-    return FfmpegSink(profile_for(fmt, preset), path, spec, shown_as=shown_as)
+    profile = profile_for(fmt, preset)
+    if profile.grainy_crf is not None:
+        from sitegen.animation.encoders.grain import is_grainy
+
+        profile = profile.for_content(is_grainy(palette_frames))
+    return FfmpegSink(profile, path, spec, shown_as=shown_as)
 
 
 def _gif_settings(preset: str) -> dict[str, object]:

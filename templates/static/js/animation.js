@@ -1,6 +1,7 @@
 /* sitegen animation player: plays each animation only while it is on screen, follows the page's
-   light/dark theme, falls back to the GIF where WebM (VP9) cannot play, and respects
-   prefers-reduced-motion. No dependencies. */
+   light/dark theme, keeps only the <source>s this browser says it can play (they come smallest
+   first: AV1 or VP9 WebM, then the H.264 MP4), falls back to the GIF where no video plays, and
+   respects prefers-reduced-motion. No dependencies. */
 (function () {
   "use strict";
   var reduce = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: false };
@@ -12,10 +13,20 @@
     return el.getAttribute("data-" + theme() + "-" + fmt) || el.getAttribute("data-light-" + fmt) ||
       el.getAttribute("data-dark-" + fmt);
   }
-  function canPlay(video) {
-    var webm = video.getAttribute("data-light-webm") && video.canPlayType('video/webm; codecs="vp9"');
-    var mp4 = video.getAttribute("data-light-mp4") && video.canPlayType('video/mp4; codecs="avc1.42E01E"');
-    return Boolean(webm || mp4);
+  function typeOf(el, fmt) {
+    return el.getAttribute("data-" + theme() + "-" + fmt + "-type") || el.getAttribute("data-light-" + fmt + "-type") ||
+      el.getAttribute("data-dark-" + fmt + "-type");
+  }
+  // Drop the <source>s whose exact type (codecs included) this browser cannot play; true if one is left.
+  function keepPlayable(video) {
+    var sources = video.querySelectorAll("source");
+    var left = 0;
+    for (var i = 0; i < sources.length; i++) {
+      var type = typeOf(video, sources[i].getAttribute("data-format")) || sources[i].type;
+      if (type && !video.canPlayType(type)) sources[i].parentNode.removeChild(sources[i]);
+      else left++;
+    }
+    return left > 0;
   }
 
   function toGif(video) {
@@ -41,9 +52,10 @@
     var changed = false;
     var sources = video.querySelectorAll("source");
     for (var i = 0; i < sources.length; i++) {
-      var type = sources[i].type.indexOf("webm") >= 0 ? "webm" : "mp4";
-      var src = pick(video, type);
+      var fmt = sources[i].getAttribute("data-format");
+      var src = pick(video, fmt), type = typeOf(video, fmt);
       if (src && sources[i].getAttribute("src") !== src) { sources[i].setAttribute("src", src); changed = true; }
+      if (type && sources[i].getAttribute("type") !== type) sources[i].setAttribute("type", type);
     }
     var poster = pick(video, "poster");
     if (poster && video.getAttribute("poster") !== poster) { video.poster = poster; changed = true; }
@@ -81,7 +93,7 @@
 
   function setup(el) {
     if (el.tagName !== "VIDEO") { follow(el); return null; }
-    if (!canPlay(el)) return toGif(el);
+    if (!keepPlayable(el)) return toGif(el);
     var auto = el.hasAttribute("data-autoplay") && !reduce.matches;
     el.controls = !el.hasAttribute("data-card") && (!auto || el.hasAttribute("data-controls"));
     if (setSources(el)) el.load();  // the page may already be dark: pick that variant before anything plays
