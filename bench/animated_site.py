@@ -3,9 +3,9 @@ built three times with `sitegen.build.build`: cold (fresh render cache), again w
 and after changing ONE data file.
 
 The animations take turns among heatmap, traces and scatter; each is 30 frames at 320×240 in the
-default variants (light and dark) and formats (WebM, GIF, poster), so a site of 100 posts renders 200
-animations when cold. A no-op rebuild must render nothing; the one-file rebuild exactly the two
-variants of that file's animation.
+default variants (light and dark) and formats (those a directive makes when it names none), so a
+site of 100 posts renders 200 animations when cold. A no-op rebuild must render nothing; the
+one-file rebuild exactly the two variants of that file's animation.
 """
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Peak memory of rendering one heatmap animation to GIF + WebM through sitegen's path, at two lengths.
+"""Peak memory of rendering one heatmap animation to the default formats (those a directive makes
+when it names none) through sitegen's path, at two lengths.
 
 Each length runs in a fresh Python process (this file, run with --job), so one peak does not hide the
 other. The child loads the RenderJob the parent pickled, notes its peak after its imports, runs
@@ -42,7 +43,7 @@ class MemoryRun:
     data_bytes: int  # the animation's arrays in memory (they grow with the length)
     baseline: int  # bytes: the child's peak after its imports, before rendering (VmHWM)
     peak: int  # bytes: the child's peak (VmHWM): loading, drawing, GIF encoding, piping to ffmpeg
-    ffmpeg_peak: int  # bytes: the largest ffmpeg child's VmHWM (the VP9 encoder)
+    ffmpeg_peak: int  # bytes: the largest ffmpeg child's VmHWM (a video encoder)
     ru_maxrss_self: int  # bytes, as getrusage says (includes what was inherited; see the module's doc)
     ru_maxrss_children: int
     seconds: float

@@ -3,13 +3,14 @@
 Every array is generated from a fixed seed, so each run measures the same pixels:
 
 - heatmap: a travelling Gaussian bump plus a rotating spiral plus noise (the "2-D activity patterns" of a
-  typical tutorial), viridis, colour bar, title; 100 frames at 600×450;
+  typical tutorial), viridis, colour bar, title; 100 frames at 600×450; the noisy one (`noisy`);
 - traces: five channels in a sliding two-second window, legend and grid; 200 frames at 800×400;
 - scatter: 2,000 points of an embedding separating into six labelled clusters; 100 frames at 500×500.
 
 `draw_scene` and `render_job` are the two ways in: the first draws the scene on a figure (for
 matplotlib's own writers and for the reference pixels), the second describes the same animation as
-the RenderJob a build would give `sitegen.animation.worker.run_task`.
+the RenderJob a build would give `sitegen.animation.worker.run_task`: by default the formats a
+directive makes when it names none, under the default encoder preset.
 """
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ from typing import Any, Mapping
 import numpy as np
 
 from sitegen.config import ThemeOptions
+from sitegen.animation.encoders import DEFAULT_PRESET
 from sitegen.animation.dataset import DataSet
 from sitegen.animation.frames import make_figure
 from sitegen.animation.kinds import KINDS, Scene
 from sitegen.animation.jobs import RenderJob
+from sitegen.animation.spec import COMMON
 from sitegen.animation.styles import variant_styles
 
 DPI = 100.0
@@ -43,6 +46,7 @@ class Reference:
     frame_count: int
     fps: float = FPS
     dpi: float = DPI
+    noisy: bool = False  # white noise in the picture: no codec can shrink it much
 
     @property
     def data_bytes(self) -> int:
@@ -64,14 +68,14 @@ def kind_params(kind: str, title: str | None, **overrides: Any) -> dict[str, Any
 
 
 def make_reference(name: str, kind: str, arrays: Mapping[str, np.ndarray], params: Mapping[str, Any],
-                   width: int, height: int) -> Reference:
+                   width: int, height: int, noisy: bool = False) -> Reference:
     """A Reference whose frame count is the kind's own, after checking the data as a build would."""
     data = DataSet(arrays=dict(arrays))
     problems = KINDS[kind].check(data, params)
     if problems:
         raise ValueError(f"reference {name}: " + "; ".join(problem.message for problem in problems))
     count = KINDS[kind].frame_count(data, params)
-    return Reference(name, kind, dict(arrays), dict(params), width, height, count)
+    return Reference(name, kind, dict(arrays), dict(params), width, height, count, noisy=noisy)
 
 
 # ------------------------------------------------------------------------------------------ data
@@ -129,7 +133,7 @@ def heatmap_reference(frames: int = 100, width: int = 600, height: int = 450,
     """`grid` is the data's rows × columns; width × height the frame's pixels."""
     arrays = {"frames": activity_frames(frames, *grid)}
     params = kind_params("heatmap", "Population activity", colorbar_label="activity (a.u.)", dt=0.05)
-    return make_reference("heatmap", "heatmap", arrays, params, width, height)
+    return make_reference("heatmap", "heatmap", arrays, params, width, height, noisy=True)
 
 
 def traces_reference(frames: int = 200, channels: int = 5, rate: float = 250.0) -> Reference:
@@ -177,15 +181,20 @@ def save_data(reference: Reference, folder: Path) -> Path:
     return path
 
 
-def render_job(reference: Reference, data_file: Path, formats: tuple[str, ...] = ("webm", "gif"),
-               preset: str = "small") -> RenderJob:
+def default_formats() -> tuple[str, ...]:
+    """The files a directive makes when it names none: the default of its `formats` key."""
+    return tuple(COMMON["formats"].default)
+
+
+def render_job(reference: Reference, data_file: Path, formats: tuple[str, ...] | None = None,
+               preset: str = DEFAULT_PRESET) -> RenderJob:
     """The RenderJob a build plans for this animation (light variant), reading `data_file` (the site
-    folder is its folder: a job names files relative to the site)."""
+    folder is its folder: a job names files relative to the site). formats None: the default set."""
     return RenderJob(
         key=f"bench-{reference.name}-{preset}", preset=preset, post=f"bench/{reference.name}.md", line=1, variant="light",
         kind=reference.kind, script=None, data=(("", data_file.name, None, data_file.name),),
         params=tuple(sorted(reference.params.items())), style=tuple(sorted(light_style().items())),
         width=reference.width, height=reference.height, dpi=reference.dpi, fps=reference.fps,
-        frames=reference.frame_count, formats=formats, poster_frame=None, loop=True, audio=None,
-        timeout=600.0, max_frames=100_000, inputs=())
+        frames=reference.frame_count, formats=default_formats() if formats is None else formats,
+        poster_frame=None, loop=True, audio=None, timeout=600.0, max_frames=100_000, inputs=())
 
