@@ -95,8 +95,11 @@ def state(video) -> dict:
         paused: v.paused, time: v.currentTime, frames: v.getVideoPlaybackQuality().totalVideoFrames,
         src: v.currentSrc, poster: v.poster, controls: v.controls, readyState: v.readyState,
         source: v.querySelector("source") && v.querySelector("source").src,
-        lightWebm: new URL(v.dataset.lightWebm, document.baseURI).href,
-        darkWebm: new URL(v.dataset.darkWebm, document.baseURI).href,
+        // the variant's file of the format the first <source> holds (the smallest the browser plays)
+        lightVideo: (f => new URL(v.getAttribute("data-light-" + f), document.baseURI).href)(
+            v.querySelector("source").dataset.format),
+        darkVideo: (f => new URL(v.getAttribute("data-dark-" + f), document.baseURI).href)(
+            v.querySelector("source").dataset.format),
         lightPoster: new URL(v.dataset.lightPoster, document.baseURI).href,
         darkPoster: new URL(v.dataset.darkPoster, document.baseURI).href,
         inView: (r => r.bottom > 0 && r.top < innerHeight)(v.getBoundingClientRect()),
@@ -318,11 +321,11 @@ def test_theme_toggle_switches_page_and_animation_and_is_remembered(open_page):
     video = page.locator(VIDEO).first
     assert theme(page) == "light" and toggle.get_attribute("aria-pressed") == "false"
     light = state(video)
-    assert light["poster"] == light["lightPoster"] and light["source"] == light["lightWebm"]
+    assert light["poster"] == light["lightPoster"] and light["source"] == light["lightVideo"]
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
 
     video.scroll_into_view_if_needed()
-    wait_playing(page, video, light["lightWebm"])
+    wait_playing(page, video, light["lightVideo"])
 
     toggle.click()
     assert theme(page) == "dark" and toggle.get_attribute("aria-pressed") == "true"
@@ -331,15 +334,15 @@ def test_theme_toggle_switches_page_and_animation_and_is_remembered(open_page):
     page.wait_for_function("b => getComputedStyle(document.body).backgroundColor !== b", arg=background,
                            timeout=3000)
     dark = state(video)
-    assert dark["poster"] == dark["darkPoster"] and dark["source"] == dark["darkWebm"], dark
+    assert dark["poster"] == dark["darkPoster"] and dark["source"] == dark["darkVideo"], dark
     video.scroll_into_view_if_needed()
-    wait_playing(page, video, dark["darkWebm"])
+    wait_playing(page, video, dark["darkVideo"])
     assert_advances(page, video)
 
     page.reload(wait_until="load")
     assert theme(page) == "dark" and toggle.get_attribute("aria-pressed") == "true"
     after = state(video)
-    assert after["poster"] == after["darkPoster"] and after["source"] == after["darkWebm"], after
+    assert after["poster"] == after["darkPoster"] and after["source"] == after["darkVideo"], after
 
     toggle.click()  # and back
     assert theme(page) == "light" and page.evaluate("localStorage.getItem('sitegen-theme')") == "light"
@@ -356,7 +359,7 @@ def test_system_theme_change_swaps_a_playing_video(open_page):
     wait_playing(page, video)
     page.emulate_media(color_scheme="dark")
     page.wait_for_function("document.documentElement.dataset.theme === 'dark'")
-    wait_playing(page, video, state(video)["darkWebm"])
+    wait_playing(page, video, state(video)["darkVideo"])
     assert state(video)["poster"] == state(video)["darkPoster"]
     assert_advances(page, video)
     watch.assert_clean()
@@ -378,7 +381,7 @@ def test_a_dark_page_plays_the_dark_variant(open_page, site_url, how):
     wait_playing(page, video)
     now = state(video)
     assert now["poster"] == now["darkPoster"]
-    assert now["src"] == now["darkWebm"], f"plays {now['src']} under the dark poster {now['poster']}"
+    assert now["src"] == now["darkVideo"], f"plays {now['src']} under the dark poster {now['poster']}"
     watch.assert_clean()
 
 
