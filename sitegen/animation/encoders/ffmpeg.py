@@ -120,13 +120,7 @@ def video_settings(fmt: str, preset: str = DEFAULT_PRESET) -> dict[str, object]:
             "audio_options": profile.audio_options, "muxer": profile.muxer,
             "muxer_options": profile.muxer_options + _BITEXACT, "even_size": "edge-padded",
             "segment_frames": SEGMENT_FRAMES, "env": dict(profile.env), "grainy_crf": profile.grainy_crf,
-            "grain_probe": _grain_settings() if profile.grainy_crf is not None else None, "revision": 3}
-
-
-def _grain_settings() -> dict[str, object]:
-    from sitegen.animation.encoders.grain import probe_settings
-
-    return probe_settings()
+            "revision": 3}
 
 
 # ---------------------------------------------------------------------------------------------

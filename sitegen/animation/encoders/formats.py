@@ -39,8 +39,17 @@ class Encoder:
     open_sink: Opener
 
 
+def _video_settings(fmt: str, preset: str) -> dict[str, object]:
+    settings = video_settings(fmt, preset)
+    if profile_for(fmt, preset).grainy_crf is None:
+        return {**settings, "grain_probe": None}
+    from sitegen.animation.encoders.grain import probe_settings
+
+    return {**settings, "grain_probe": probe_settings()}  # it chooses between the CRFs
+
+
 def _video(fmt: str, mime: str) -> Encoder:
-    return Encoder(fmt, f".{fmt}", mime, f"animation.{fmt}", True, settings=partial(video_settings, fmt),
+    return Encoder(fmt, f".{fmt}", mime, f"animation.{fmt}", True, settings=partial(_video_settings, fmt),
                    missing=partial(ffmpeg_missing, fmt), versions=ffmpeg_versions, open_sink=partial(_open_video, fmt))
 
 
