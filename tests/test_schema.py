@@ -162,7 +162,7 @@ def test_sitegen_toml_problems_each_at_their_line(site):
     root = site({"content/posts/2024-01-01-a.md": "---\ntitle: A\n---\nText.\n"}, config='''\
         posts_per_page = 0
         [render]
-        preset = "fsat"
+        preset = "publsh"
         scheduler = "10.0.0.5:8786"
         [limits]
         max_frames = "many"
@@ -171,7 +171,7 @@ def test_sitegen_toml_problems_each_at_their_line(site):
     assert result.code == 1
     for line, message in [
         (1, "'posts_per_page' must be a positive number, not 0"),
-        (3, "'render.preset' must be 'small' or 'fast', not 'fsat' (did you mean 'fast'?)"),
+        (3, "'render.preset' must be 'publish' or 'preview', not 'publsh' (did you mean 'publish'?)"),
         (4, "'render.scheduler' must be a Dask scheduler address like 'tcp://10.0.0.5:8786'"),
         (6, "'limits.max_frames' must be an integer, not a string"),
     ]:
