@@ -104,7 +104,7 @@ def profile_for(fmt: str, preset: str = DEFAULT_PRESET) -> FfmpegProfile:
 # RGB -> yuv420p with the matrix written into the stream, so every decoder converts back alike.
 # BT.601 rather than BT.709: on a viridis heatmap BT.709 made VP9 16 % larger at equal quality
 # (1471 vs 1262 KB, bench heatmap), on line plots it made no difference.
-_COLOUR_FILTER = (
+COLOUR_FILTER = (
     "scale=out_color_matrix=bt601:out_range=tv,format=yuv420p,"
     "setparams=color_primaries=smpte170m:color_trc=smpte170m:colorspace=smpte170m:range=tv")  # all four tagged
 _COLOUR_TAGS = ("-colorspace", "smpte170m", "-color_primaries", "smpte170m", "-color_trc", "smpte170m",
@@ -116,7 +116,7 @@ def video_settings(fmt: str, preset: str = DEFAULT_PRESET) -> dict[str, object]:
     """The settings that shape a video format's bytes under `preset` (for the render cache key)."""
     profile = profile_for(fmt, preset)
     return {"video_codec": profile.video_codec, "video_options": profile.video_options,
-            "colour": _COLOUR_FILTER, "colour_tags": _COLOUR_TAGS, "audio_codec": profile.audio_codec,
+            "colour": COLOUR_FILTER, "colour_tags": _COLOUR_TAGS, "audio_codec": profile.audio_codec,
             "audio_options": profile.audio_options, "muxer": profile.muxer,
             "muxer_options": profile.muxer_options + _BITEXACT, "even_size": "edge-padded",
             "segment_frames": SEGMENT_FRAMES, "env": dict(profile.env), "grainy_crf": profile.grainy_crf,
@@ -187,7 +187,7 @@ def ffmpeg_command(exe: str, profile: FfmpegProfile, spec: VideoSpec, output: Pa
                "-framerate", str(spec.fps_fraction()), "-i", "pipe:0"]
     if spec.audio is not None:
         command += ["-t", duration, "-i", _file_arg(spec.audio)]
-    command += ["-map", "0:v", "-vf", _COLOUR_FILTER, "-c:v", profile.video_codec, *profile.video_options,
+    command += ["-map", "0:v", "-vf", COLOUR_FILTER, "-c:v", profile.video_codec, *profile.video_options,
                 *_COLOUR_TAGS]
     if spec.audio is not None:  # padded with silence to the video's length, cut there with -t above
         command += ["-map", "1:a:0", "-af", f"apad=whole_dur={duration}", "-c:a", profile.audio_codec,

@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from sitegen.animation.encoders.ffmpeg import probe_ffmpeg
+from sitegen.animation.encoders.ffmpeg import COLOUR_FILTER, probe_ffmpeg
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ def _round_trip(frames: list[np.ndarray], probe: GrainProbe) -> list[np.ndarray]
     exe = probe_ffmpeg().exe or "ffmpeg"
     encode = [exe, "-hide_banner", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
               "-s", f"{width}x{height}", "-framerate", "1", "-i", "pipe:0",
-              "-vf", "scale=out_color_matrix=bt601:out_range=tv,format=yuv420p",
+              "-vf", COLOUR_FILTER,
               "-c:v", "libsvtav1", "-crf", str(probe.crf), "-preset", str(probe.preset),
               "-svtav1-params", "scm=1:tune=2:lp=1", "-f", "ivf", "pipe:1"]
     coded = subprocess.run(encode, input=b"".join(f.tobytes() for f in frames), capture_output=True,

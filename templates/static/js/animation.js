@@ -14,8 +14,7 @@
       el.getAttribute("data-dark-" + fmt);
   }
   function typeOf(el, fmt) {
-    return el.getAttribute("data-" + theme() + "-" + fmt + "-type") || el.getAttribute("data-light-" + fmt + "-type") ||
-      el.getAttribute("data-dark-" + fmt + "-type");
+    return pick(el, fmt + "-type");
   }
   // Drop the <source>s whose exact type (codecs included) this browser cannot play; true if one is left.
   function keepPlayable(video) {
