@@ -29,8 +29,10 @@ from sitegen.discover import discover
 from sitegen.errors import BuildFailed, Diagnostic, ExecutorUnavailable, Severity, error, has_errors
 from sitegen.markup import MarkdownRenderer
 from sitegen.model import OutputFile, Post, SourceFile
-from sitegen.parse import Outline, ParseContext, convert_post, read_source
-from sitegen.theme import Theme, template_error_line
+from sitegen.liquid.render import has_liquid, render_body
+from sitegen.liquid.site import LiquidSite
+from sitegen.parse import Outline, ParseContext, convert_post, page_info, read_source, with_liquid
+from sitegen.theme import Theme, default_theme_dir, template_error_line
 from sitegen.write import WriteReport, check_output_folder, write_site
 
 
@@ -185,7 +187,31 @@ def parse_all(sources: Iterable[SourceFile], config: SiteConfig) -> tuple[list[O
     sources = list(sources)
     context = ParseContext.for_site(sources, config)
     results = [read_source(s, context, _renderer()) for s in sources if s.kind != "asset"]
-    return [o for o, _ in results if o is not None], [d for _, found in results for d in found]
+    outlines, problems = [o for o, _ in results if o is not None], [d for _, found in results for d in found]
+    outlines, rendered = liquid_all(outlines, config, context)
+    return outlines, [*problems, *rendered]
+
+
+def liquid_all(outlines: list[Outline], config: SiteConfig, context: ParseContext) -> tuple[list[Outline], list[Diagnostic]]:
+    """Liquid in every body that has any, before Markdown (as Jekyll does), with `site` and `page`
+    made from every post and page; the animations of those bodies are found in what Liquid wrote."""
+    if not any(has_liquid(o.front.body) for o in outlines):
+        return outlines, []
+    site = LiquidSite.load(config, [page_info(o, context) for o in outlines], _markdownify, default_theme_dir())
+    result, problems = [], list(site.problems)
+    for outline in outlines:
+        liquid = render_body(site, outline.source_rel, outline.shown, outline.front.body, outline.front.body_line)
+        if liquid.text is outline.front.body:
+            result.append(outline)
+            continue
+        changed, found = with_liquid(outline, liquid, _renderer())
+        result.append(changed)
+        problems += found
+    return result, problems
+
+
+def _markdownify(text: str) -> str:
+    return _renderer().render(text).html
 
 
 def convert_all(outlines: Iterable[Outline], sources: Iterable[SourceFile], config: SiteConfig,

@@ -7,20 +7,24 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import unquote
 
 import nh3
 
 from sitegen.animation.spec import Directive, parse_directive
 from sitegen.config import SiteConfig
-from sitegen.errors import Diagnostic, InputError, did_you_mean, error, warning
+from sitegen.errors import Diagnostic, InputError, did_you_mean, error
 from sitegen.figures import Figures
 from sitegen.frontmatter import FrontMatter, split_front_matter
 from sitegen.html_policy import refused_scheme, sanitize_content
+from sitegen.liquid.fragments import restore
+from sitegen.liquid.render import LiquidResult, has_liquid
+from sitegen.liquid.variables import PageInfo
+from sitegen.fields import Fields as _Fields
 from sitegen.markup import Fence, MarkdownRenderer, Rendered, plain_text
 from sitegen.model import FrozenMap, GalleryItem, Header, Post, SidebarBlock, SourceFile
 from sitegen.slugs import slugify, split_date_prefix, title_from_slug, to_datetime
@@ -43,11 +47,13 @@ class ParseContext:
     content_files: frozenset[str]  # content-relative paths of every file, to check links
     permalink: str  # pattern for posts, e.g. 'posts/{slug}/'
     raw_html: str = "allow"  # [markdown] raw_html: "allow" passes the author's HTML through, "sanitize" cleans it
+    site_prefix: str = ""  # the site's own full URL ('https://me.github.io/repo/'): links to it become root paths
 
     @classmethod
     def for_site(cls, sources: list[SourceFile], config: SiteConfig) -> "ParseContext":
         return cls(content_dir=config.content_dir, content_files=frozenset(s.rel for s in sources),
-                   permalink=config.permalink, raw_html=config.markdown.raw_html)
+                   permalink=config.permalink, raw_html=config.markdown.raw_html,
+                   site_prefix=config.url + config.base_url if config.url else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +68,22 @@ class Outline:
     slug: str
     draft: bool
     animations: tuple[Directive, ...]
+    body: str | None = None  # the body after Liquid (None: the front matter's body, which had none)
+    lines: tuple[int, ...] = ()  # the source line of each line of `body`
+    fragments: tuple[str, ...] = ()  # the theme's HTML its Liquid wrote, put back after Markdown
 
     @property
     def source_rel(self) -> str:
         return self.source.rel
+
+    @property
+    def text(self) -> str:
+        """What Markdown converts."""
+        return self.front.body if self.body is None else self.body
+
+    def line(self, index: int) -> int:
+        """The line in the source file of line `index` (0-based) of `text`."""
+        return self.lines[min(index, len(self.lines) - 1)] if self.lines else self.front.body_line + index
 
 
 def read_source(source: SourceFile, context: ParseContext,
@@ -90,84 +108,36 @@ def read_source(source: SourceFile, context: ParseContext,
                     "no title, and none can be made from the file name",
                     "add 'title: ...' to the front matter, or name the file like 2024-03-02-my-project.md", fatal=True)
     draft = fields.flag("draft", False) or not fields.flag("published", True)
-    outline = Outline(source, shown, front, title, slug, draft, _directives(renderer.fences(front.body), front, fields))
+    fences = () if has_liquid(front.body) else renderer.fences(front.body)  # else found once Liquid ran
+    outline = Outline(source, shown, front, title, slug, draft, _directives(fences, lambda i: front.body_line + i, fields))
     return (None if fields.fatal else outline), fields.problems
+
+
+def page_info(outline: Outline, context: ParseContext) -> PageInfo:
+    """What Liquid's `page` and `site.posts` show of a post before it is rendered."""
+    fields = _Fields(outline.front, outline.shown, outline.source.rel)  # its problems are convert_post's to report
+    date, kind, front = _date(fields, outline.source.rel), outline.source.kind, outline.front
+    first = front.body.strip().split("\n\n", 1)[0]
+    return PageInfo(kind, outline.shown, outline.source.rel, "/" + _url_path(kind, outline.slug, date, fields, context),
+                    outline.title, outline.slug, date, front.data, fields.words("tags"),
+                    fields.words("categories", "category"), fields.text("excerpt") or ("" if has_liquid(first) else first))
+
+
+def with_liquid(outline: Outline, result: LiquidResult, renderer: MarkdownRenderer) -> tuple[Outline, list[Diagnostic]]:
+    """The outline with its body after Liquid, and the animations found in that body."""
+    fields = _Fields(outline.front, outline.shown, outline.source.rel)
+    rendered = replace(outline, body=result.text, lines=result.lines, fragments=result.fragments)
+    animations = _directives(renderer.fences(result.text), rendered.line, fields)
+    return replace(rendered, animations=animations), [*result.problems, *fields.problems]
 
 
 def convert_post(outline: Outline, context: ParseContext, renderer: MarkdownRenderer,
                  figures: Figures) -> tuple[Post, list[Diagnostic]]:
     """Phase 2, once the animations are rendered: the post with its Markdown as HTML and each
     ```animation fence replaced by the figure the theme writes for it (or by nothing, when it failed)."""
-    fields = _Fields(outline.front, outline.shown, outline.source.rel)
+    fields = _Fields(outline.front, outline.shown, outline.source.rel, outline)
     post = _build_post(outline, fields, context, renderer, figures)
     return post, list(dict.fromkeys(fields.problems))  # the excerpt's links are the body's too
-
-
-class _Fields:
-    """Reads typed values out of front matter, recording a diagnostic (with the key's line) per problem."""
-
-    def __init__(self, front: FrontMatter, shown: str, rel: str) -> None:
-        self.front, self.shown, self.rel = front, shown, rel
-        self.problems: list[Diagnostic] = []
-        self.fatal = False
-
-    def fail(self, key: str | None, message: str, hint: str = "", fatal: bool = False) -> None:
-        line = self.front.line(key) if key else 1
-        self.problems.append(error(self.shown, line, message, hint))
-        self.fatal = self.fatal or fatal
-
-    def warn(self, line: int | None, message: str, hint: str = "") -> None:
-        self.problems.append(warning(self.shown, line, message, hint))
-
-    def text(self, key: str, default: str = "") -> str:
-        value = self.front.data.get(key)
-        if value is None:
-            return default
-        if isinstance(value, (dict, list)):
-            self.fail(key, f"'{key}' must be text, not a {'mapping' if isinstance(value, dict) else 'list'}")
-            return default
-        return str(value)
-
-    def flag(self, key: str, default: bool) -> bool:
-        value = self.front.data.get(key, default)
-        if isinstance(value, bool):
-            return value
-        self.fail(key, f"'{key}' must be true or false, not {value!r}")
-        return default
-
-    def when(self, key: str) -> datetime | None:
-        if self.front.data.get(key) is None:
-            return None
-        try:
-            return to_datetime(self.front.data[key])
-        except ValueError:
-            self.fail(key, f"'{key}' is not a date: {self.front.data[key]!r}",
-                      "write it as YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS +0100'")
-            return None
-
-    def words(self, *keys: str) -> tuple[str, ...]:
-        """Tags or categories: a list, or a string split on commas (or, like Jekyll, on spaces)."""
-        for key in keys:
-            value = self.front.data.get(key)
-            if value is None:
-                continue
-            if isinstance(value, str):
-                parts = value.split(",") if "," in value else value.split()
-                return tuple(p.strip() for p in parts if p.strip())
-            if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-                return tuple(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
-            self.fail(key, f"'{key}' must be a string or a list of strings")
-        return ()
-
-    def mapping_list(self, key: str) -> list[dict[str, Any]]:
-        value = self.front.data.get(key)
-        if value is None:
-            return []
-        items = [value] if isinstance(value, dict) else value
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            self.fail(key, f"'{key}' must be a list of mappings", f"e.g. '{key}:\\n  - title: ...'")
-            return []
-        return items
 
 
 def _file_name(rel: str) -> tuple[str | None, str]:
@@ -181,8 +151,7 @@ def _file_name(rel: str) -> tuple[str | None, str]:
 def _build_post(outline: Outline, fields: _Fields, context: ParseContext, renderer: MarkdownRenderer,
                 figures: Figures) -> Post:
     front, source = fields.front, outline.source
-    file_date, _ = _file_name(source.rel)
-    date = fields.when("date") or (to_datetime(file_date) if file_date else None)
+    date = _date(fields, source.rel)
     if source.kind == "post" and date is None and "date" not in front.data:
         fields.warn(1, "this post has no date", "add 'date: YYYY-MM-DD' or name the file YYYY-MM-DD-slug.md")
     views = figures.views(outline.animations, outline.slug, outline.title, lambda text: sanitize(renderer.render_inline(text)))
@@ -193,12 +162,15 @@ def _build_post(outline: Outline, fields: _Fields, context: ParseContext, render
         return sanitize_content(resolved) if sanitizing else resolved
 
     try:
-        rendered = renderer.render(front.body, figures.writer(views) if views else None, author_html)
+        rendered = renderer.render(outline.text, figures.writer(views) if views else None, author_html)
     except InputError as exc:  # the theme's partial cannot be used: the post goes without figures
         fields.problems.append(exc.diagnostic())
-        rendered = renderer.render(front.body, None, author_html)
+        rendered = renderer.render(outline.text, None, author_html)
+    kept, toc = outline.fragments, rendered.toc_html  # the theme's Liquid fragments go in after the cleaning
+    rendered = replace(rendered, html=restore(rendered.html, kept, toc), excerpt_html=restore(rendered.excerpt_html, kept, toc),
+                       summary_html=restore(rendered.summary_html, kept, drop=True))
     for snippet, problem in rendered.problems:
-        fields.warn(_line_of(front, snippet.strip().splitlines()[0] if snippet.strip() else snippet), problem)
+        fields.warn(_line_of(fields, snippet.strip().splitlines()[0] if snippet.strip() else snippet), problem)
     description = _description(fields, rendered)
     header, teaser_ref = _header(fields, renderer)
     return Post(
@@ -218,12 +190,17 @@ def _build_post(outline: Outline, fields: _Fields, context: ParseContext, render
     )
 
 
-def _directives(fences: tuple[Fence, ...], front: FrontMatter, fields: _Fields) -> tuple[Directive, ...]:
+def _date(fields: _Fields, rel: str) -> datetime | None:
+    file_date, _ = _file_name(rel)
+    return fields.when("date") or (to_datetime(file_date) if file_date else None)
+
+
+def _directives(fences: tuple[Fence, ...], line_of: Callable[[int], int], fields: _Fields) -> tuple[Directive, ...]:
     """The post's valid directives. An invalid one is left out but does not drop the post: its errors
     fail the build anyway, and the others are still planned, so their errors are reported too."""
     found = []
     for fence in fences:
-        line = front.body_line + (fence.line_index or 0)
+        line = line_of(fence.line_index or 0)
         directive, problems = parse_directive(fence.source, fields.shown, line, fence.index)
         fields.problems += problems
         if directive is not None:
@@ -253,25 +230,30 @@ def _resolve_links(markup: str, rel: str, context: ParseContext, fields: _Fields
         return markup
 
     def resolve(url: str) -> str:
+        if context.site_prefix and url.startswith(context.site_prefix):  # {{ site.url }}/…: the site's own
+            url = "/" + url[len(context.site_prefix):]
         if not url or url.startswith(("/", "#")) or is_external(url):
             return url
         resolved = resolve_relative(html.unescape(url), rel)
         if resolved is None:
             if fields:
-                fields.warn(_line_of(fields.front, url), f"link '{url}' points outside the content folder")
+                fields.warn(_line_of(fields, url), f"link '{url}' points outside the content folder")
             return url
         target = resolved.split("#", 1)[0].split("?", 1)[0].lstrip("/")
         if fields and target and unquote(target).rstrip("/") not in context.content_files:
-            fields.warn(_line_of(fields.front, url), f"link '{url}' points to a file that does not exist",
+            fields.warn(_line_of(fields, url), f"link '{url}' points to a file that does not exist",
                         f"looked for {context.content_dir}/{unquote(target)}")
         return html.escape(resolved, quote=True)
 
     return rewrite_urls(markup, resolve)
 
 
-def _line_of(front: FrontMatter, needle: str) -> int | None:
-    index = front.body.find(needle)
-    return None if index < 0 else front.body_line + front.body.count("\n", 0, index)
+def _line_of(fields: _Fields, needle: str) -> int | None:
+    text = fields.outline.text if fields.outline else fields.front.body
+    index = text.find(needle)
+    if index < 0:
+        return None
+    return fields.outline.line(text.count("\n", 0, index)) if fields.outline else fields.front.body_line + text.count("\n", 0, index)
 
 
 def _description(fields: _Fields, rendered: Rendered) -> str:
