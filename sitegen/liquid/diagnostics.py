@@ -30,22 +30,21 @@ class SourceLines:
         return self.first_line + bisect.bisect_left(self._breaks, index)
 
 
-def diagnostics(recorded: Iterable[Recorded], body: str, lines: SourceLines, shown: str,
+def diagnostics(recorded: Iterable[Recorded], lines: SourceLines, shown: str,
                 tags: Iterable[str], filters: Iterable[str], origins: dict[str, str]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     unknown: set[str] = set()
     tags, filters = tuple(tags), tuple(filters)
     for item in recorded:
         error, token = item.error, item.error.token
-        in_body = token is not None and token.source is body and token.start_index >= 0
-        line = lines.line(token.start_index if in_body else item.node_start)
+        known = token is not None and token.start_index >= 0
+        in_include = known and token.source in origins
+        line = lines.line(token.start_index if known and not in_include else item.node_start)
         message, hint = _explain(error, tags, filters, unknown)
         if message is None:
             continue
-        if not in_body:
-            where = origins.get(token.source, "an include") if token is not None else "an include"
-            inner = f" line {_inner_line(token)}" if token is not None and token.start_index >= 0 else ""
-            message = f"in {where}{inner}: {message}"
+        if in_include:
+            message = f"in {origins[token.source]} line {_inner_line(token)}: {message}"
         found.append(warning(shown, line, f"Liquid: {message}; its output is left out", hint))
     return list(dict.fromkeys(found))
 

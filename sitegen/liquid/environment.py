@@ -6,7 +6,10 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from liquid import Environment, Mode
+from liquid.ast import Node
 from liquid.exceptions import LiquidError
+from liquid.stream import TokenStream
+from liquid.tag import Tag
 
 from sitegen.liquid import state
 from sitegen.liquid.data_filters import DATA_FILTERS
@@ -49,15 +52,35 @@ class JekyllEnvironment(Environment):
             self.add_tag(tag)
         for name, function in {**FILTERS, **DATA_FILTERS, **THEME_FILTERS}.items():
             self.add_filter(name, function)
+        self.tags = {name: _Locating(tag) for name, tag in self.tags.items()}
 
     def error(self, exc: Any, msg: str | None = None, token: Any = None) -> None:
         """Kept for the render in progress (python-liquid calls this for every error it recovers from)."""
         if not isinstance(exc, LiquidError):
             exc = exc(msg, token=token)
-        elif not exc.token:
-            exc.token = token
+        elif token is not None and (exc.token is None or exc.token.start_index < 0):
+            exc.token = token  # the end of a tag's expression has no place: the tag has
+        if exc.token is None or exc.token.start_index < 0:
+            exc.token = state.parsing() or exc.token
         if not state.record(exc):
             raise exc
 
     def __hash__(self) -> int:
         return id(self)
+
+
+class _Locating(Tag):
+    """A tag as python-liquid registered it, noting where each use of it starts while it is parsed,
+    so an error at the end of its expression (which has no place of its own) gets the tag's."""
+
+    def __init__(self, inner: Tag) -> None:
+        super().__init__(inner.env)
+        self.inner, self.block, self.name = inner, inner.block, inner.name
+        self.end = getattr(inner, "end", "")
+
+    def get_node(self, stream: TokenStream) -> Node:
+        state.note_parsing(stream.current)
+        return self.inner.get_node(stream)
+
+    def parse(self, stream: TokenStream) -> Node:
+        return self.inner.parse(stream)

@@ -47,7 +47,7 @@ def render_body(site: LiquidSite, rel: str, shown: str, body: str, first_line: i
         template = site.env.from_string(source, path=shown)
         text, segments = _render_nodes(template, state, site.variables(rel))
     lines = SourceLines(source, first_line)
-    found = diagnostics(state.problems, source, lines, shown, site.env.tags, site.env.filters, site.env.library.origins)
+    found = diagnostics(state.problems, lines, shown, site.env.tags, site.env.filters, site.env.library.origins)
     return LiquidResult(text, _origins(text, segments, lines), tuple(state.fragments), tuple(found))
 
 

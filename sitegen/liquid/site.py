@@ -52,8 +52,10 @@ def _site_variables(config: SiteConfig, posts: list[dict[str, Any]], pages: list
                     data: dict[str, Any]) -> dict[str, Any]:
     author = config.author
     return {
-        "title": config.title, "description": config.description, "url": config.url,
-        "baseurl": "",  # base_url is applied to every root path when the page is written (urls.localize)
+        # base_url is applied to every root path when a page is written (urls.localize), so baseurl is ''
+        # and url carries it: `{{ site.url }}{{ site.baseurl }}/x.png` is the site's own, made a root path
+        "title": config.title, "description": config.description, "url": config.url + config.base_url.rstrip("/"),
+        "baseurl": "",
         "lang": config.language, "time": datetime.now(timezone.utc),
         "author": {"name": author.name, "avatar": author.avatar, "bio": author.bio, "email": author.email,
                    "links": [{"label": link.title, "title": link.title, "url": link.url} for link in author.links]},

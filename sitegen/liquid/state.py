@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from liquid.exceptions import LiquidError
+from liquid.token import Token
 
 MAX_FRAGMENTS = 0x0F00  # theme-written blocks in one post (each has a one-character token)
 
@@ -32,6 +33,7 @@ class RenderState:
     problems: list[Recorded] = field(default_factory=list)
     fragments: list[str] = field(default_factory=list)
     node_start: int = 0
+    parsing: Token | None = None  # the tag being parsed
     trusted_depth: int = 0  # > 0 while a theme include renders (its nested includes are part of it)
 
     def in_code(self, index: int) -> bool:
@@ -63,3 +65,14 @@ def record(error: LiquidError) -> bool:
         return False
     state.problems.append(Recorded(error, state.node_start))
     return True
+
+
+def note_parsing(token: Token) -> None:
+    state = _CURRENT.get()
+    if state is not None:
+        state.parsing = token
+
+
+def parsing() -> Token | None:
+    state = _CURRENT.get()
+    return state.parsing if state is not None else None
