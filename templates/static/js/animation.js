@@ -1,7 +1,9 @@
 /* sitegen animation player: plays each animation only while it is on screen, follows the page's
    light/dark theme, keeps only the <source>s this browser says it can play (they come smallest
    first: AV1 or VP9 WebM, then the H.264 MP4), falls back to the GIF where no video plays, and
-   respects prefers-reduced-motion. No dependencies. */
+   respects prefers-reduced-motion. A post's figures get their control bar from player.js
+   (window.sitegenPlayer) where the page loads it; elsewhere they keep the browser's own controls.
+   No dependencies. */
 (function () {
   "use strict";
   var reduce = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: false };
@@ -39,9 +41,9 @@
     img.setAttribute("data-animation", "");
     for (var i = 0; i < video.attributes.length; i++) {
       var a = video.attributes[i];
-      if (/^data-(light|dark)-/.test(a.name)) img.setAttribute(a.name, a.value);
+      if (/^data-((light|dark)-|fps$|frames$|autoplay$)/.test(a.name)) img.setAttribute(a.name, a.value);
     }
-    img.src = reduce.matches ? (pick(video, "poster") || gif) : gif;
+    img.src = gifPaused(img) ? (pick(video, "poster") || gif) : gif;
     video.parentNode.replaceChild(img, video);
     return img;
   }
@@ -61,9 +63,14 @@
     return changed;
   }
 
+  // A GIF "pauses" by showing the poster: under reduced motion until the reader plays it (player.js).
+  function gifPaused(img) {
+    return img.dataset.paused ? img.dataset.paused === "1" : reduce.matches;
+  }
+
   function follow(el) {
     if (el.tagName === "IMG") {
-      var fmt = el.classList.contains("animation__poster") || reduce.matches ? "poster" : "gif";
+      var fmt = el.classList.contains("animation__poster") || gifPaused(el) ? "poster" : "gif";
       var src = pick(el, fmt) || pick(el, "gif");
       if (src && el.getAttribute("src") !== src) el.src = src;
       return;
@@ -85,17 +92,44 @@
     if (!video.dataset.loaded) { video.dataset.loaded = "1"; video.preload = "auto"; }
   }
 
+  function player() {
+    return window.sitegenPlayer || null;
+  }
+
+  // A play() the browser refuses (autoplay with sound, say) leaves the video paused: the reader needs a
+  // way to start it, the bar's play button or else the browser's controls.
   function playSafely(video) {
     var p = video.play();
-    if (p && p.catch) p.catch(function () { video.controls = true; });
+    if (p && p.catch) p.catch(function () { if (!video.sitegenBar) video.controls = !video.hasAttribute("data-card"); });
+  }
+
+  // Readers' own pause is kept: scrolling back into view does not undo it.
+  function autoplays(video) {
+    return video.hasAttribute("data-autoplay") && !reduce.matches && !video.dataset.userPaused;
+  }
+
+  function inFigure(el) {
+    return !el.hasAttribute("data-card") && el.closest("figure.animation") !== null;
   }
 
   function setup(el) {
-    if (el.tagName !== "VIDEO") { follow(el); return null; }
-    if (!keepPlayable(el)) return toGif(el);
+    if (el.tagName !== "VIDEO") {
+      follow(el);
+      if (inFigure(el) && player()) player().attach(el, { follow: follow, load: load });
+      return null;
+    }
+    if (!keepPlayable(el)) {
+      var gif = toGif(el);
+      if (gif !== el) setup(gif);
+      return null;
+    }
     var auto = el.hasAttribute("data-autoplay") && !reduce.matches;
     el.controls = !el.hasAttribute("data-card") && (!auto || el.hasAttribute("data-controls"));
     if (setSources(el)) el.load();  // the page may already be dark: pick that variant before anything plays
+    if (inFigure(el) && player()) {
+      el.controls = false;  // the bar below the figure replaces them
+      player().attach(el, { follow: follow, load: load, play: playSafely });
+    }
     if (el.hasAttribute("data-card")) {
       // A card's animation also plays while the pointer is over the card.
       var card = el.closest(".card") || el;
@@ -108,7 +142,7 @@
     entries.forEach(function (entry) {
       var v = entry.target;
       if (entry.isIntersecting) {
-        if (v.hasAttribute("data-autoplay") && !reduce.matches) { load(v); playSafely(v); }
+        if (autoplays(v)) { load(v); playSafely(v); }
       } else if (!v.paused) {
         v.pause();
       }
@@ -128,7 +162,7 @@
     var onReduce = function () {
       var vids = document.querySelectorAll("video[data-animation]");
       for (var k = 0; k < vids.length; k++) {
-        if (reduce.matches) { vids[k].pause(); vids[k].controls = true; }
+        if (reduce.matches) { vids[k].pause(); vids[k].controls = !vids[k].sitegenBar && !vids[k].hasAttribute("data-card"); }
       }
     };
     if (reduce.addEventListener) reduce.addEventListener("change", onReduce);

@@ -2,7 +2,8 @@
    base.html has already set <html data-theme> before first paint; this script keeps it in step:
    - a click on #theme-toggle switches the theme and remembers it in localStorage["sitegen-theme"];
    - while the reader has made no choice, the theme follows prefers-color-scheme live;
-   - every change fires document "sitegen:theme" with detail.theme, for the animation player. */
+   - every change fires document "sitegen:theme" with detail.theme, for the animation player.
+   It also opens and closes the header's menu (.nav-toggle), which holds the links on a phone. */
 (function () {
   "use strict";
 
@@ -68,8 +69,30 @@
     if (!storedTheme()) applyTheme(systemTheme());
   }
 
+  // The phone menu: the button says whether it is open; Escape, a click elsewhere or following a link closes it.
+  function setupMenu() {
+    var button = document.querySelector(".nav-toggle");
+    var nav = button && document.getElementById(button.getAttribute("aria-controls"));
+    if (!nav) return;
+    function setOpen(open, focusButton) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("is-open", open);
+      if (!open && focusButton) button.focus();
+    }
+    button.addEventListener("click", function () {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && nav.classList.contains("is-open")) setOpen(false, true);
+    });
+    document.addEventListener("click", function (event) {
+      if (!button.contains(event.target) && !nav.contains(event.target)) setOpen(false);
+    });
+  }
+
   function init() {
     applyTheme(storedTheme() || currentTheme());
+    setupMenu();
     var button = document.getElementById("theme-toggle");
     if (button) button.addEventListener("click", onToggle);
     if (media) {
