@@ -22,14 +22,14 @@ from sitegen.animation.encoders import ENCODERS, EncoderMissing, Registry, Video
 # sha256 of json.dumps(encoder_settings(fmt, preset), sort_keys=True), as the render cache key holds
 # them. A change here changes every cache key: make it on purpose (bump the format's "revision").
 SETTINGS_DIGESTS = {
-    ("gif", "preview"): "80c85111b3ef2d37",
-    ("gif", "publish"): "80c85111b3ef2d37",
+    ("gif", "preview"): "5fbcc4fac4d82038",
+    ("gif", "publish"): "5fbcc4fac4d82038",
     ("mp4", "preview"): "2330eb4a3ec7e4dd",
     ("mp4", "publish"): "0fd3a2855253bf3f",
     ("poster", "preview"): "d99a77e54903ba90",
     ("poster", "publish"): "d99a77e54903ba90",
     ("webm", "preview"): "df827b09b135ce1e",
-    ("webm", "publish"): "e83f42e2fb0015ea",
+    ("webm", "publish"): "ac749e2d8661433e",
 }
 
 

@@ -46,6 +46,50 @@ def plot_frames(count: int) -> list[np.ndarray]:
     return frames
 
 
+def drawn(update, count: int, **subplots) -> list[np.ndarray]:
+    """`count` frames of a matplotlib figure (320×240) that `update(axes, i)` redraws."""
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = plt.Figure(figsize=(3.2, 2.4), dpi=100)
+    canvas = FigureCanvasAgg(figure)
+    axes = figure.add_subplot(**subplots)
+    frames = []
+    for i in range(count):
+        update(axes, i)
+        canvas.draw()
+        frames.append(np.asarray(canvas.buffer_rgba())[..., :3].copy())
+    return frames
+
+
+def noisy_field_frames(count: int) -> list[np.ndarray]:
+    """An imshow of a wave under noise redrawn in every frame, with a colour bar (as an author's
+    script draws it): fine texture over a large moving area."""
+    rng = np.random.default_rng(0)
+    y, x = np.mgrid[0:45, 0:60]
+    state = {}
+
+    def update(axes, i):
+        field = np.sin(x / 5 - i / 3) * np.cos(y / 6) + 0.3 * rng.standard_normal(x.shape)
+        if "image" not in state:
+            state["image"] = axes.imshow(field, vmin=-1.5, vmax=1.5, cmap="RdBu_r")
+            axes.figure.colorbar(state["image"])
+        state["image"].set_data(field)
+    return drawn(update, count)
+
+
+def scatter_frames(count: int) -> list[np.ndarray]:
+    """1,500 coloured points drifting: fine sharp marks, but over a fifth of the picture."""
+    rng = np.random.default_rng(1)
+    start, drift = rng.normal(size=(1500, 2)), rng.normal(scale=0.05, size=(1500, 2))
+
+    def update(axes, i):
+        axes.clear()
+        axes.scatter(*(start + i * drift).T, s=3, c=np.arange(1500) % 5, cmap="tab10")
+        axes.set(xlim=(-4, 4), ylim=(-4, 4))
+    return drawn(update, count)
+
+
 def encode(fmt: str, path: Path, frames: list[np.ndarray], **options) -> Path:
     with open_encoder(fmt, path, VideoSpec(W, H, 10, len(frames)), palette_frames=frames[::4], **options) as sink:
         for frame in frames:
@@ -57,6 +101,11 @@ def test_the_grain_probe_tells_noise_from_a_plot():
     assert grain.is_grainy(noise_frames(8))
     assert not grain.is_grainy(plot_frames(8))
     assert not grain.is_grainy([])  # nothing sampled: a plot
+    assert grain.is_grainy(noisy_field_frames(8))  # texture over a large moving area
+    assert grain.moving_share(noisy_field_frames(8)) >= grain.PROBE.moving_area
+    scatter = scatter_frames(8)
+    assert grain.sample_ssim(scatter) < grain.PROBE.textured_below  # as fine a texture,
+    assert not grain.is_grainy(scatter)  # but sharp marks over a small moving area
     assert grain.sample_ssim(noise_frames(8)) == grain.sample_ssim(noise_frames(8))  # a measurement, repeatable
 
 

@@ -3,7 +3,15 @@ quality setting can follow its content.
 
 Plots (lines, markers, text, smooth images) keep a luma SSIM above 0.99 through AV1 at the publish
 CRF; an image of noise loses several hundredths there, where matplotlib's VP9 loses less. So a
-grainy animation is encoded at a lower CRF (see ffmpeg.AV1_CRF). The probe sees only the sampled
+grainy animation is encoded at a lower CRF (ffmpeg.WEBM's grainy_crf). Grainy is either of:
+
+- fine texture everywhere: the probe's SSIM under `grainy_below`;
+- fine texture over a large moving area: the probe's SSIM under `textured_below` and at least
+  `moving_area` of the picture different from one sample to the next. Noise redrawn in every frame
+  cannot be predicted from the frame before, and there AV1 at CRF 31 smooths away more of it than
+  VP9 does (an imshow of a noisy field: 0.0041 below VP9's SSIM at 31, 0.0004 above at 28). A
+  scatter or scrolling traces at the same probe SSIM move on under a fifth of the picture and keep
+  VP9's SSIM within 0.002 at 31. The probe sees only the sampled
 frames (the same ones in every worker that renders a part of the animation), so every part makes
 the same choice and the parts still join."""
 from __future__ import annotations
@@ -22,17 +30,20 @@ from sitegen.animation.encoders.ffmpeg import COLOUR_FILTER, probe_ffmpeg
 class GrainProbe:
     """The probe: what it encodes with, and the SSIM under which content counts as grainy.
 
-    Measured on the bench's frames (4 samples each, about 0.3 s): thin lines 0.991, scrolling noisy
-    traces 0.981, a 2,000-point scatter 0.987, a smooth image with a colour bar 0.994; a bump under
-    white noise 0.961.
+    Measured on the bench's frames (probe SSIM; share of the picture that moves between samples):
+    thin lines 0.986-0.993, 0.07; scrolling noisy traces 0.976, 0.20; 2,000-point scatters
+    0.982-0.993, 0.10-0.19; a smooth image with a colour bar 0.996, 0.38; an imshow of a noisy field
+    0.984, 0.38; a bump under white noise 0.940, 0.68.
     """
 
     crf: int = 31
     preset: int = 12  # the fastest: the probe is a measurement, not an output
     samples: int = 4  # of the sampled frames, evenly spread (SSIM with 4 was within 0.002 of 8)
     grainy_below: float = 0.972
+    textured_below: float = 0.99
+    moving_area: float = 0.3
     max_pixels: int = 1_000_000  # larger samples are probed at half size (noise survives that)
-    revision: int = 1
+    revision: int = 2
 
 
 PROBE = GrainProbe()
@@ -59,8 +70,19 @@ def sample_ssim(samples: Sequence[np.ndarray], probe: GrainProbe = PROBE) -> flo
     return mean_ssim(frames, decoded)
 
 
+def moving_share(samples: Sequence[np.ndarray]) -> float:
+    """The mean share of pixels that differ from one sample to the next."""
+    frames = [f[..., :3] for f in samples]
+    if len(frames) < 2:
+        return 0.0
+    return float(np.mean([np.any(a != b, axis=-1).mean() for a, b in zip(frames, frames[1:])]))
+
+
 def is_grainy(samples: Sequence[np.ndarray], probe: GrainProbe = PROBE) -> bool:
-    return bool(samples) and sample_ssim(samples, probe) < probe.grainy_below
+    if not samples:
+        return False
+    ssim = sample_ssim(samples, probe)
+    return ssim < probe.grainy_below or (ssim < probe.textured_below and moving_share(samples) >= probe.moving_area)
 
 
 def _round_trip(frames: list[np.ndarray], probe: GrainProbe) -> list[np.ndarray]:
