@@ -97,7 +97,7 @@ def paused_at(page, video, frame: int) -> dict:
     """Pause, then wait until the video shows `frame` (0-based) of the player's readout."""
     page.wait_for_function("([v, text]) => v.paused && !v.seeking && v.readyState >= 2 && "
                            "v.closest('figure').querySelector('.player__readout').textContent.startsWith(text)",
-                           arg=[video.element_handle(), f"frame {frame + 1}/{FRAMES} "])
+                           arg=[video.element_handle(), f"frame {frame}/{FRAMES} "])
     return video_state(video)
 
 
@@ -166,7 +166,7 @@ def test_the_scrubber_seeks_and_arrows_step_one_frame(open_page):
     control(page, "Pause").click()
     page.locator(".player__scrub").fill("10")  # sets the value and fires input, as dragging does
     at = paused_at(page, video, 10)
-    assert at["readout"] == f"frame 11/{FRAMES} · 1.00 s"
+    assert at["readout"] == f"frame 10/{FRAMES} · 1.00 s"
     assert int(page.locator(".player__scrub").get_attribute("max")) == FRAMES - 1
 
     frame = 10
@@ -176,7 +176,7 @@ def test_the_scrubber_seeks_and_arrows_step_one_frame(open_page):
         frame += by
         after = paused_at(page, video, frame)
         assert after["time"] - before == pytest.approx(by / FPS, abs=1e-3), (key, before, after)
-        assert after["readout"] == f"frame {frame + 1}/{FRAMES} · {frame / FPS:.2f} s"
+        assert after["readout"] == f"frame {frame}/{FRAMES} · {frame / FPS:.2f} s"
     control(page, "Next frame").click()
     assert paused_at(page, video, 12)["time"] == pytest.approx(12.5 / FPS, abs=1e-3)
     control(page, "Previous frame").click()
@@ -184,7 +184,7 @@ def test_the_scrubber_seeks_and_arrows_step_one_frame(open_page):
     paused_at(page, video, 10)
     page.locator(".player__scrub").focus()
     page.keyboard.press("Home")  # the scrubber's own keys
-    assert paused_at(page, video, 0)["readout"] == f"frame 1/{FRAMES} · 0.00 s"
+    assert paused_at(page, video, 0)["readout"] == f"frame 0/{FRAMES} · 0.00 s"
     page.keyboard.press("ArrowLeft")  # no frame before the first
     assert paused_at(page, video, 0)["time"] == pytest.approx(0.5 / FPS, abs=1e-3)
     watch.assert_clean()

@@ -3,7 +3,7 @@
    window.sitegenPlayer.attach(element, helpers) for every figure's <video> or GIF <img>.
    - a video gets play/pause, a scrubber by frame with the readout "frame 31/145 · 1.24 s", one-frame
      steps (buttons, and ←/→ or ,/. while focus is in the figure), speed 0.25×–2×, loop and full screen;
-     clicking the video toggles play;
+     clicking the video toggles play (frames count from 0: "frame 12" is the one at 12 / fps);
    - a GIF gets play/pause: the GIF, or the still poster.
    Frames come from data-fps and data-frames, so a step is exactly one frame of the animation.
    No dependencies. */
@@ -103,8 +103,8 @@
   };
   Timing.prototype.readout = function () {
     if (!this.known()) return (this.video.currentTime || 0).toFixed(2) + " s";
-    var k = this.frame();
-    return "frame " + (k + 1) + "/" + this.count + " · " + (k / this.fps).toFixed(2) + " s";
+    var k = this.frame();  // counted from 0, as the frame labels kinds draw and the time (k / fps) are
+    return "frame " + k + "/" + this.count + " · " + (k / this.fps).toFixed(2) + " s";
   };
 
   function attachVideo(video, helpers) {
