@@ -15,6 +15,7 @@ from urllib.parse import unquote
 from sitegen.config import SiteConfig
 from sitegen.errors import Diagnostic, did_you_mean, error, warning
 from sitegen.model import FrozenMap, OutputFile, Page, Paginator, Post, Term
+from sitegen.scopes import Collection
 from sitegen.slugs import slugify
 from sitegen.theme import Theme, default_theme_dir
 from sitegen.urls import rewrite_urls
@@ -50,7 +51,8 @@ def assemble(items: Iterable[Post], config: SiteConfig, theme: Theme,
     kept = [p for p in items if config.drafts or not p.draft]
     kept = _link_sources(kept, problems)
     posts = newest_first(p for p in kept if p.kind == "post")
-    standalone = sorted((p for p in kept if p.kind == "page"), key=lambda p: p.url_path)
+    unwritten = {c.name for c in config.collections if not c.output}
+    standalone = sorted((p for p in kept if p.kind == "page" and p.collection not in unwritten), key=lambda p: p.url_path)
     updated = max((p.last_modified or p.date or _EPOCH for p in posts), default=_EPOCH)
     pages = [
         *_post_pages(posts, theme, problems),
@@ -58,6 +60,7 @@ def assemble(items: Iterable[Post], config: SiteConfig, theme: Theme,
         *_index_pages(posts, config.posts_per_page),
         *_term_pages(posts, "tags"),
         *_term_pages(posts, "categories"),
+        *_collection_pages(kept, config.collections),
         Page("404.html", "404.html", "Page not found", FrozenMap(), absolute_links=True),
     ]
     pages += _site_files(posts, pages, updated)
@@ -145,6 +148,24 @@ def _term_pages(posts: tuple[Post, ...], taxonomy: str) -> list[Page]:
     pages += [Page("term.html", t.url_path, f"{label[:-1] if taxonomy == 'tags' else 'Category'}: {t.name}",
                    FrozenMap(term=t)) for t in terms]
     return pages
+
+
+def _collection_pages(items: list[Post], collections: Iterable[Collection]) -> list[Page]:
+    """Each collection's listing page (unless its `listing` is ''), its documents in its order."""
+    return [Page("collection.html", c.listing_path, c.listing_title,
+                 FrozenMap(collection=c, posts=_in_order([p for p in items if p.collection == c.name], c.sort_by)))
+            for c in collections if c.listing]
+
+
+def _in_order(documents: list[Post], sort_by: str) -> tuple[Post, ...]:
+    """By the front-matter key `sort_by` (numbers before text, missing last), else newest first, then by title."""
+    if sort_by:
+        def key(post: Post) -> tuple[bool, bool, object]:
+            value = post.front_matter.get(sort_by)
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            return value is None, not number, value if number else str(value or "").lower()
+        return tuple(sorted(documents, key=lambda p: (key(p), p.title.lower())))
+    return tuple(sorted(documents, key=lambda p: (p.date is None, -(p.date or _EPOCH).timestamp(), p.title.lower())))
 
 
 def _site_files(posts: tuple[Post, ...], pages: list[Page], updated: datetime) -> list[Page]:

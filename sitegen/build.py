@@ -85,7 +85,7 @@ def plan_site(options: BuildOptions, only: Iterable[SourceFile] | None = None, c
         config = replace(config, output_dir=str(options.output_dir.resolve()))
     problems += _output_problems(config)
     if only is None:
-        sources, found = discover(config.content_path, config.root)
+        sources, found = discover(config.content_path, config.root, (c.name for c in config.collections))
     else:
         sources, found = list(only), []
     posts, parsed = clock.lap("parse", parse_all(sources, config))

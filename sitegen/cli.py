@@ -129,6 +129,21 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
     check_cmd.set_defaults(run=commands.run_check)
 
+    import_cmd = subcommands.add_parser("import", help="make a sitegen site from another generator's site",
+                                     description="Read a site made with another generator (never changing it) "
+                                     "and write a sitegen site that builds.")
+    import_from = import_cmd.add_subparsers(title="from", metavar="GENERATOR")
+    jekyll_cmd = import_from.add_parser("jekyll", help="a Jekyll site: _config.yml, posts, pages, collections",
+                                        description="Write a sitegen site from a Jekyll site: _config.yml as "
+                                        "sitegen.toml, _posts, _drafts, _pages, collections, assets, _data and "
+                                        "_includes; then say what had no equal (plugins, layouts, Sass), with "
+                                        "file and line.")
+    jekyll_cmd.add_argument("source", type=Path, metavar="SRC", help="the Jekyll site's folder")
+    jekyll_cmd.add_argument("dest", type=Path, nargs="?", metavar="DEST",
+                            help="where to write the sitegen site (default: ./<SRC's name>-sitegen)")
+    jekyll_cmd.add_argument("--force", action="store_true", help="write into DEST even if it is not empty")
+    jekyll_cmd.set_defaults(run=commands.run_import_jekyll)
+
     kinds_cmd = subcommands.add_parser("kinds", help="list the built-in animation kinds, their data and keys",
                                     description="Every built-in kind with the data layout it reads and its own "
                                     "keys, then the keys every animation accepts.")

@@ -266,6 +266,18 @@ def run_check(args: argparse.Namespace) -> None:
     log.warning("%s", summary)
 
 
+def run_import_jekyll(args: argparse.Namespace) -> None:
+    from sitegen.jekyll import default_destination, import_jekyll
+
+    report = import_jekyll(args.source, args.dest or default_destination(args.source), force=args.force)
+    for line in report.mapped:
+        print(f"mapped: {line}")
+    print_diagnostics(report.problems)
+    if report.problems:
+        print(f"{len(report.problems)} things had no equal in sitegen (above, at their file and line).", file=sys.stderr)
+    print(f"{report.summary()} Next: cd {report.dest} && sitegen build")
+
+
 def run_kinds(args: argparse.Namespace) -> None:
     """Every kind (or the one named) with its data layout and keys, then the keys every animation takes."""
     from sitegen.animation.kinds import KINDS, UnknownKind

@@ -12,7 +12,9 @@ from typing import Any
 from sitegen import OLD_PRESET_NAMES, PRESETS
 from sitegen.errors import Diagnostic, did_you_mean, error, has_errors
 from sitegen.html_policy import RAW_HTML_MODES, refused_scheme
+from sitegen.model import FrozenMap
 from sitegen.schema import TOML, Option, Schema, Verdict, option_field, validate
+from sitegen.scopes import COLLECTION, DEFAULT, POST_TYPES, SCOPE, Collection, FrontMatterDefault
 from sitegen.sizes import size_problem
 
 CONFIG_NAME = "sitegen.toml"
@@ -146,6 +148,12 @@ class SiteConfig:
     render: RenderOptions = field(default_factory=RenderOptions)
     markdown: MarkdownOptions = field(default_factory=MarkdownOptions)
     limits: Limits = field(default_factory=Limits)
+    defaults: tuple[FrontMatterDefault, ...] = option_field(
+        list, (), "front matter for the files that do not set it, as in Jekyll: [[defaults]] tables of "
+                  "scope = { path, type } and values = { … }")
+    collections: tuple[Collection, ...] = option_field(
+        list, (), "folders of documents with a page each and a listing page: [[collections]] tables of "
+                  "name, title, output, permalink, listing, sort_by")
     drafts: bool = False
 
     @property
@@ -193,6 +201,8 @@ def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -
               for name, (schema, _) in TABLES.items()}
     tables["author"]["links"] = _links(tables["author"]["links"], "author.links", where, problems)
     tables["theme"]["nav"] = _links(tables["theme"]["nav"], "theme.nav", where, problems)
+    top["collections"] = _collections(top["collections"], where, problems)
+    top["defaults"] = _defaults(top["defaults"], top["collections"], where, problems)
     made = {name: owner(**tables[name]) for name, (_, owner) in TABLES.items()}
     return _finish(SiteConfig(root=root, **made, **top), base_url, drafts), problems
 
@@ -247,6 +257,53 @@ def _links(items: list[Any], dotted: str, where: _KeyLines, problems: list[Diagn
     return tuple(links)
 
 
+def _entries(items: list[Any], schema: Schema, name: str, where: _KeyLines,
+             problems: list[Diagnostic]) -> list[tuple[dict[str, Any], int | None]]:
+    """The checked values of each table of an array of tables (`[[name]]`), with the line it starts on;
+    an entry with errors is left out."""
+    kept = []
+    for index, item in enumerate(items):
+        line = where.entry_line(name, index)
+        if not isinstance(item, dict):
+            problems.append(error(where.path, line, f"each entry of '{name}' must be a table: write [[{name}]]"))
+            continue
+        checked = validate(item, schema)
+        found = [p.diagnostic(where.path, line) for p in checked.problems]
+        missing = [o.name for o in schema if o.default is None and o.name not in item]
+        found += [error(where.path, line, f"each [[{name}]] needs '{key}'") for key in missing]
+        problems += found
+        if not has_errors(found):
+            kept.append((checked.values, line))
+    return kept
+
+
+def _collections(items: list[Any], where: _KeyLines, problems: list[Diagnostic]) -> tuple[Collection, ...]:
+    made: dict[str, Collection] = {}
+    for values, line in _entries(items, COLLECTION, "collections", where, problems):
+        if values["name"] in made:
+            problems.append(error(where.path, line, f"collection '{values['name']}' is declared twice"))
+            continue
+        made[values["name"]] = Collection(**values)
+    return tuple(made.values())
+
+
+def _defaults(items: list[Any], collections: tuple[Collection, ...], where: _KeyLines,
+              problems: list[Diagnostic]) -> tuple[FrontMatterDefault, ...]:
+    types = (*POST_TYPES, *(c.name for c in collections))
+    made = []
+    for values, line in _entries(items, DEFAULT, "defaults", where, problems):
+        scope = validate(values["scope"], SCOPE)
+        found = [p.diagnostic(where.path, line) for p in scope.problems]
+        kind = scope.values["type"]
+        if kind and kind not in types:
+            found.append(error(where.path, line, f"'defaults.scope.type' names no type of file: {kind!r}",
+                               did_you_mean(kind, types)))
+        problems += found
+        if not has_errors(found):
+            made.append(FrontMatterDefault(scope.values["path"], kind, FrozenMap(values["values"])))
+    return tuple(made)
+
+
 def _toml_error_line(message: str) -> int | None:
     match = re.search(r"line (\d+)", message)
     return int(match.group(1)) if match else None
@@ -258,6 +315,11 @@ class _KeyLines:
     def __init__(self, text: str, path: str) -> None:
         self.path = path
         self._lines = text.splitlines()
+
+    def entry_line(self, name: str, index: int) -> int | None:
+        """The line of the `index`-th `[[name]]` header (None when the entries are written inline)."""
+        headers = [n for n, raw in enumerate(self._lines, start=1) if re.match(rf"^\[\[\s*{re.escape(name)}\s*\]\]", raw.strip())]
+        return headers[index] if index < len(headers) else self.line("", name)
 
     def line(self, table: str, key: str | None) -> int | None:
         current = ""

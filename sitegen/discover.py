@@ -1,8 +1,10 @@
-"""content/ -> SourceFile*: posts under posts/, standalone pages under pages/, every other file an asset."""
+"""content/ -> SourceFile*: posts under posts/, standalone pages under pages/, a collection's documents
+under its folder, every other file an asset."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterable
 
 from sitegen.errors import Diagnostic, error, warning
 from sitegen.model import SourceFile
@@ -12,7 +14,8 @@ _IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".pyc")
 _IGNORED_NAMES = {"__pycache__", "Thumbs.db", ".DS_Store"}
 
 
-def discover(content: Path, site_root: Path) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, ...]]:
+def discover(content: Path, site_root: Path,
+             collections: Iterable[str] = ()) -> tuple[tuple[SourceFile, ...], tuple[Diagnostic, ...]]:
     """Every usable file under `content`, sorted by path. Hidden files and editor leftovers are skipped;
     a symlink that points outside the site folder, or anything but a file, is skipped with a warning;
     a symlink to nothing is an error."""
@@ -21,7 +24,7 @@ def discover(content: Path, site_root: Path) -> tuple[tuple[SourceFile, ...], tu
                             "run 'sitegen init' to start a site, or 'sitegen build --root DIR' for one elsewhere"),)
     files: list[SourceFile] = []
     problems: list[Diagnostic] = []
-    root = site_root.resolve()
+    root, folders = site_root.resolve(), frozenset(collections)
     for dirpath, dirnames, filenames in os.walk(content, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not _ignored(d))
         for name in sorted(filenames):
@@ -33,7 +36,7 @@ def discover(content: Path, site_root: Path) -> tuple[tuple[SourceFile, ...], tu
             if problem:
                 problems.append(problem)
                 continue
-            files.append(SourceFile(path=path, rel=rel, kind=_kind(rel)))
+            files.append(_source(path, rel, folders))
     return tuple(sorted(files, key=lambda f: f.rel)), tuple(problems)
 
 
@@ -52,6 +55,13 @@ def _unusable(path: Path, shown: str, root: Path) -> Diagnostic | None:
 
 def _ignored(name: str) -> bool:
     return name.startswith((".", "_")) or name in _IGNORED_NAMES or name.endswith(_IGNORED_SUFFIXES)
+
+
+def _source(path: Path, rel: str, collections: frozenset[str]) -> SourceFile:
+    top = rel.split("/", 1)[0]
+    if top in collections and "/" in rel and rel.lower().endswith(MARKDOWN_SUFFIXES):
+        return SourceFile(path=path, rel=rel, kind="page", collection=top)
+    return SourceFile(path=path, rel=rel, kind=_kind(rel))
 
 
 def _kind(rel: str) -> str:

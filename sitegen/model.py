@@ -48,6 +48,7 @@ class SourceFile:
     path: Path
     rel: str
     kind: str  # "post", "page" or "asset"
+    collection: str = ""  # the [[collections]] folder a page is a document of ('portfolio'), or ''
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,7 @@ class Post:
     animations: tuple[Any, ...] = ()  # the post's animation Directives, in order
     teaser_ref: int | None = None  # `header.teaser: animation` (or `animation:2`): which animation the card plays
     teaser_animation: AnimationView | None = None  # what the card shows (the one it plays, or the first one's poster)
+    collection: str = ""  # the collection a page is a document of, or ''
 
     @property
     def reading_time(self) -> int:

@@ -27,6 +27,7 @@ from sitegen.liquid.variables import PageInfo
 from sitegen.fields import Fields as _Fields
 from sitegen.markup import Fence, MarkdownRenderer, Rendered, plain_text
 from sitegen.model import FrozenMap, GalleryItem, Header, Post, SidebarBlock, SourceFile
+from sitegen.scopes import FrontMatterDefault, file_type, with_defaults
 from sitegen.slugs import slugify, split_date_prefix, title_from_slug, to_datetime
 from sitegen.urls import is_external, resolve_relative, rewrite_urls
 
@@ -48,12 +49,15 @@ class ParseContext:
     permalink: str  # pattern for posts, e.g. 'posts/{slug}/'
     raw_html: str = "allow"  # [markdown] raw_html: "allow" passes the author's HTML through, "sanitize" cleans it
     site_prefix: str = ""  # the site's own full URL ('https://me.github.io/repo/'): links to it become root paths
+    defaults: tuple[FrontMatterDefault, ...] = ()  # [[defaults]]: front matter for files that do not set it
+    collection_permalinks: tuple[tuple[str, str], ...] = ()  # (a collection's name, its documents' permalink)
 
     @classmethod
     def for_site(cls, sources: list[SourceFile], config: SiteConfig) -> "ParseContext":
         return cls(content_dir=config.content_dir, content_files=frozenset(s.rel for s in sources),
                    permalink=config.permalink, raw_html=config.markdown.raw_html,
-                   site_prefix=config.url + config.base_url if config.url else "")
+                   site_prefix=config.url + config.base_url if config.url else "", defaults=config.defaults,
+                   collection_permalinks=tuple((c.name, c.url_pattern()) for c in config.collections))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +103,7 @@ def read_source(source: SourceFile, context: ParseContext,
         return None, [error(shown, None, f"not UTF-8 text: {exc.reason}", "save the file as UTF-8")]
     except OSError as exc:  # removed or made unreadable since the build looked
         return None, [error(shown, None, f"cannot be read: {exc.strerror or exc}")]
+    front = _with_defaults(front, source, context)
     fields = _Fields(front, shown, source.rel)
     _, file_slug = _file_name(source.rel)
     slug = slugify(fields.text("slug") or file_slug)
@@ -113,14 +118,21 @@ def read_source(source: SourceFile, context: ParseContext,
     return (None if fields.fatal else outline), fields.problems
 
 
+def _with_defaults(front: FrontMatter, source: SourceFile, context: ParseContext) -> FrontMatter:
+    """The front matter over the [[defaults]] that apply to the file (its own keys win)."""
+    merged = with_defaults(front.data, source.rel, file_type(source.kind, source.collection), context.defaults)
+    return front if merged is None else replace(front, data=FrozenMap(merged))
+
+
 def page_info(outline: Outline, context: ParseContext) -> PageInfo:
     """What Liquid's `page` and `site.posts` show of a post before it is rendered."""
     fields = _Fields(outline.front, outline.shown, outline.source.rel)  # its problems are convert_post's to report
     date, kind, front = _date(fields, outline.source.rel), outline.source.kind, outline.front
     first = front.body.strip().split("\n\n", 1)[0]
-    return PageInfo(kind, outline.shown, outline.source.rel, "/" + _url_path(kind, outline.slug, date, fields, context),
-                    outline.title, outline.slug, date, front.data, fields.words("tags"),
-                    fields.words("categories", "category"), fields.text("excerpt") or ("" if has_liquid(first) else first))
+    url = "/" + _url_path(outline.source, outline.slug, date, fields, context)
+    return PageInfo(kind, outline.shown, outline.source.rel, url, outline.title, outline.slug, date, front.data,
+                    fields.words("tags"), fields.words("categories", "category"),
+                    fields.text("excerpt") or ("" if has_liquid(first) else first), outline.source.collection)
 
 
 def with_liquid(outline: Outline, result: LiquidResult, renderer: MarkdownRenderer) -> tuple[Outline, list[Diagnostic]]:
@@ -175,7 +187,7 @@ def _build_post(outline: Outline, fields: _Fields, context: ParseContext, render
     header, teaser_ref = _header(fields, renderer)
     return Post(
         kind=source.kind, source=outline.shown, source_rel=source.rel, title=outline.title, slug=outline.slug,
-        url_path=_url_path(source.kind, outline.slug, date, fields, context),
+        url_path=_url_path(source, outline.slug, date, fields, context), collection=source.collection,
         date=date, last_modified=fields.when("last_modified_at"), draft=outline.draft,
         layout=fields.text("layout"),
         description=description,
@@ -208,7 +220,7 @@ def _directives(fences: tuple[Fence, ...], line_of: Callable[[int], int], fields
     return tuple(found)
 
 
-def _url_path(kind: str, slug: str, date: datetime | None, fields: _Fields, context: ParseContext) -> str:
+def _url_path(source: SourceFile, slug: str, date: datetime | None, fields: _Fields, context: ParseContext) -> str:
     permalink = fields.text("permalink").strip()
     if permalink:
         if is_external(permalink) or ".." in permalink.split("/"):
@@ -217,10 +229,11 @@ def _url_path(kind: str, slug: str, date: datetime | None, fields: _Fields, cont
         else:
             path = permalink.lstrip("/")
             return path if path == "" or path.endswith("/") or "." in path.rsplit("/", 1)[-1] else path + "/"
-    if kind == "page":
+    pattern = dict(context.collection_permalinks).get(source.collection) if source.collection else None
+    if source.kind == "page" and pattern is None:
         return f"{slug}/"
     year, month, day = (f"{date:%Y}", f"{date:%m}", f"{date:%d}") if date else ("", "", "")
-    path = context.permalink.format(slug=slug, year=year, month=month, day=day)
+    path = (pattern or context.permalink).format(slug=slug, year=year, month=month, day=day)
     return re.sub(r"/{2,}", "/", path).lstrip("/")
 
 

@@ -30,7 +30,7 @@ class LiquidSite:
         over `theme_dir`'s `includes/`, its `_data/` (or `content/_data/`), and every post and page."""
         data, problems = load_site_data(config.root)
         posts = newest_first(i for i in infos if i.kind == "post")
-        pages = [i for i in infos if i.kind != "post"]
+        pages = [i for i in infos if i.kind != "post" and not i.collection]
         variables = {i.rel: page_variables(i) for i in infos}
         post_list = [variables[p.rel] for p in posts]
         for index, post in enumerate(posts):  # Jekyll: previous is older, next is newer
@@ -38,10 +38,14 @@ class LiquidSite:
             newer = post_list[index - 1] if index > 0 else None
             variables[post.rel] = {**variables[post.rel], "previous": older, "next": newer}
         page_list = [variables[p.rel] for p in pages]
+        documents = {c.name: [variables[i.rel] for i in infos if i.collection == c.name] for c in config.collections}
         env = JekyllEnvironment(site_include_folders(config.root, theme_dir), config.root, config.url,
                                 config.base_url, markdownify, {p.stem: p.url for p in posts},
                                 {i.rel: i.url for i in infos})
-        return cls(env, _site_variables(config, post_list, page_list, data), variables, tuple(problems), config.root)
+        site = _site_variables(config, post_list, page_list, data)
+        site["collections"] += [{"label": c.name, "docs": documents[c.name], "output": c.output} for c in config.collections]
+        site.update({name: docs for name, docs in documents.items() if name not in site})  # site.portfolio
+        return cls(env, site, variables, tuple(problems), config.root)
 
     def variables(self, rel: str) -> dict[str, Any]:
         """What a post's Liquid sees: `site`, and `page` (the post at `rel`; empty when unknown)."""

@@ -23,6 +23,7 @@ class PageInfo:
     tags: tuple[str, ...]
     categories: tuple[str, ...]
     excerpt: str  # front matter's excerpt, else the body's first paragraph (Markdown)
+    collection: str = ""  # the [[collections]] a page is a document of, or ''
 
     @property
     def stem(self) -> str:
@@ -36,7 +37,7 @@ def page_variables(info: PageInfo) -> dict[str, Any]:
     return {**info.front, "title": info.title, "url": info.url, "id": info.url.rstrip("/") or "/",
             "date": info.date, "path": info.path, "name": name, "slug": info.slug,
             "tags": list(info.tags), "categories": list(info.categories), "excerpt": info.excerpt,
-            "collection": "posts" if info.kind == "post" else None,
+            "collection": info.collection or ("posts" if info.kind == "post" else None),
             "dir": info.url.rsplit("/", 2)[0] + "/" if info.url.count("/") > 1 else "/"}
 
 

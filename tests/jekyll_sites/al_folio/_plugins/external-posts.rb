@@ -1,0 +1,3 @@
+require 'feedjira'
+module ExternalPosts
+end
