@@ -29,7 +29,7 @@ SETTINGS_DIGESTS = {
     ("poster", "preview"): "d99a77e54903ba90",
     ("poster", "publish"): "d99a77e54903ba90",
     ("webm", "preview"): "df827b09b135ce1e",
-    ("webm", "publish"): "ac749e2d8661433e",
+    ("webm", "publish"): "71f39bcc2d8d4916",
 }
 
 
