@@ -101,6 +101,16 @@ def paused_at(page, video, frame: int) -> dict:
     return video_state(video)
 
 
+def wait_paused(page, video) -> None:
+    """Wait until `video` is paused with its bar showing Play (events land late on a busy machine),
+    then check that it stays paused."""
+    page.wait_for_function(
+        """v => v.paused && v.closest('figure').querySelector(".player [aria-label='Play']") !== null""",
+        arg=video.element_handle(), timeout=5_000)
+    page.wait_for_timeout(300)
+    assert video_state(video)["paused"]
+
+
 def start(page):
     video = page.locator(VIDEO)
     video.scroll_into_view_if_needed()
@@ -137,21 +147,22 @@ def test_pause_and_play_by_button_click_and_keyboard(open_page):
     page, watch = open_page(POST)
     video = start(page)
     control(page, "Pause").click()
-    assert video_state(video)["paused"] and control(page, "Play").count() == 1
+    wait_paused(page, video)
+    assert control(page, "Play").count() == 1
     control(page, "Play").click()
     wait_playing(page, video)
     video.click()  # the figure itself
-    assert video_state(video)["paused"]
+    wait_paused(page, video)
     video.click()
     wait_playing(page, video)
     control(page, "Pause").focus()
     page.keyboard.press("k")
-    assert video_state(video)["paused"]
+    wait_paused(page, video)
     page.keyboard.press("Enter")  # the focused play button
     wait_playing(page, video)
     page.locator(".player__scrub").focus()
     page.keyboard.press(" ")
-    assert video_state(video)["paused"]
+    wait_paused(page, video)
     # A reader's pause outlasts scrolling away and back.
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     video.scroll_into_view_if_needed()

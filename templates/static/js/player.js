@@ -53,8 +53,12 @@
     return inner;
   }
 
+  // Only on a change: sync() runs every frame while playing, and an icon replaced under the pointer
+  // between mousedown and mouseup loses the click.
   function setPlaying(btn, playing) {
-    btn.setAttribute("aria-label", playing ? "Pause" : "Play");
+    var label = playing ? "Pause" : "Play";
+    if (btn.getAttribute("aria-label") === label) return;
+    btn.setAttribute("aria-label", label);
     btn.title = playing ? "Pause (k)" : "Play (k)";
     btn.innerHTML = icon(playing ? "pause" : "play");
   }
@@ -111,7 +115,7 @@
     var figure = video.closest("figure.animation");
     var timing = new Timing(video);
     var inner = bar(figure, video.getAttribute("aria-label"));
-    var play = button("player__play", "Play", "play");
+    var play = button("player__play", "Play", "play", "Play (k)");
     var prev = button("player__prev", "Previous frame", "prev", "Previous frame (← or ,)");
     var next = button("player__next", "Next frame", "next", "Next frame (→ or .)");
     var scrub = document.createElement("input");
@@ -232,7 +236,7 @@
     var figure = img.closest("figure.animation");
     var inner = bar(figure, img.alt);
     inner.parentNode.classList.add("player--gif");
-    var play = button("player__play", "Play", "play");
+    var play = button("player__play", "Play", "play", "Play (k)");
     inner.appendChild(play);
     img.sitegenBar = inner;
     function paused() { return img.src.indexOf(".gif") === -1; }
