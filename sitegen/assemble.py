@@ -15,6 +15,7 @@ from urllib.parse import unquote
 from sitegen.config import SiteConfig
 from sitegen.errors import Diagnostic, did_you_mean, error, warning
 from sitegen.model import FrozenMap, OutputFile, Page, Paginator, Post, Term
+from sitegen.related import related_posts
 from sitegen.scopes import Collection
 from sitegen.slugs import slugify
 from sitegen.theme import Theme, default_theme_dir
@@ -43,10 +44,11 @@ def newest_first(posts: Iterable[Post]) -> tuple[Post, ...]:
     return tuple(sorted(posts, key=lambda p: (p.date or _EPOCH, p.title), reverse=True))
 
 
-def assemble(items: Iterable[Post], config: SiteConfig, theme: Theme,
-             files: Sequence[OutputFile] = ()) -> tuple[Site, list[Diagnostic]]:
+def assemble(items: Iterable[Post], config: SiteConfig, theme: Theme, files: Sequence[OutputFile] = (),
+             made: Sequence[Page] = ()) -> tuple[Site, list[Diagnostic]]:
     """The site's pages from its posts; `files` are the other files bound for site/ (assets, the theme's
-    static files, rendered animations), which no page may write over."""
+    static files, rendered animations), which no page may write over; `made` are pages made from other
+    sources (the CV), which join the sitemap and the clash check."""
     problems: list[Diagnostic] = []
     kept = [p for p in items if config.drafts or not p.draft]
     kept = _link_sources(kept, problems)
@@ -55,12 +57,13 @@ def assemble(items: Iterable[Post], config: SiteConfig, theme: Theme,
     standalone = sorted((p for p in kept if p.kind == "page" and p.collection not in unwritten), key=lambda p: p.url_path)
     updated = max((p.last_modified or p.date or _EPOCH for p in posts), default=_EPOCH)
     pages = [
-        *_post_pages(posts, theme, problems),
+        *_post_pages(posts, theme, problems, config.related_posts),
         *_standalone_pages(standalone, theme, problems),
         *_index_pages(posts, config.posts_per_page),
         *_term_pages(posts, "tags"),
         *_term_pages(posts, "categories"),
         *_collection_pages(kept, config.collections),
+        *made,
         Page("404.html", "404.html", "Page not found", FrozenMap(), absolute_links=True),
     ]
     pages += _site_files(posts, pages, updated)
@@ -93,14 +96,14 @@ def _source_key(path: str) -> str:
     return unquote(path).lstrip("/")
 
 
-def _post_pages(posts: tuple[Post, ...], theme: Theme, problems: list[Diagnostic]) -> list[Page]:
+def _post_pages(posts: tuple[Post, ...], theme: Theme, problems: list[Diagnostic], related: int) -> list[Page]:
     pages = []
-    for index, post in enumerate(posts):
+    for index, (post, others) in enumerate(zip(posts, related_posts(posts, related))):
         template = _template(post, theme, problems)
         older = posts[index + 1] if index + 1 < len(posts) else None
         newer = posts[index - 1] if index > 0 else None
         pages.append(Page(template, post.url_path, post.title,
-                          FrozenMap(post=post, prev_post=older, next_post=newer), post.source,
+                          FrozenMap(post=post, prev_post=older, next_post=newer, related=others), post.source,
                           post.key_lines.get("permalink")))
     return pages
 
@@ -199,6 +202,8 @@ def _page_claim(page: Page) -> _Claim:
     if page.source and page.source_line:  # the line of its permalink
         return _Claim(page.output_file, page.source, page.source_line, f"{page.source}:{page.source_line}",
                       "set another 'permalink:' in its front matter", is_page=True)
+    if page.source and page.moved_by:
+        return _Claim(page.output_file, page.source, page.source_line, page.source, page.moved_by, is_page=True)
     if page.source:
         return _Claim(page.output_file, page.source, None, page.source,
                       "give it another file name, or set 'permalink:' (or 'slug:') in its front matter", is_page=True)

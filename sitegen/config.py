@@ -194,6 +194,9 @@ def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -
         line = _toml_error_line(str(exc))
         return _finish(SiteConfig(root=root), base_url, drafts), [
             error(path.name, line, f"sitegen.toml is not valid TOML: {exc}")]
+    related_posts: int = option_field(int, 3, "related posts under each post, by shared tags and categories "
+                                              "(0: none; a post's `related: false` turns them off for it)",
+                                      min=0, max=12)
     problems: list[Diagnostic] = []
     where = _KeyLines(text, path.name)
     top = _check_table(raw, TOP_LEVEL, "", where, problems)

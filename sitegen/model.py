@@ -119,6 +119,7 @@ class Post:
 
     @property
     def teaser_image(self) -> str:
+    show_related: bool = True  # front matter `related: false` turns the post's related posts off
         return self.header.teaser or self.header.image or self.header.overlay_image
 
     @property
@@ -183,6 +184,7 @@ class OutputFile:
     data: bytes | None = None
     copy_from: Path | None = None
     link: bool = False  # may be hard-linked rather than copied (immutable sources, like cache entries)
+    moved_by: str = ""  # how a user puts it elsewhere, for clash messages ('': the front matter's permalink)
 
 
 def output_file(url_path: str) -> str:

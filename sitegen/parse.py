@@ -34,6 +34,7 @@ from sitegen.urls import is_external, resolve_relative, rewrite_urls
 KNOWN_KEYS = frozenset({
     "title", "date", "last_modified_at", "published", "draft", "excerpt", "teaser", "description", "header",
     "sidebar", "gallery", "tags", "categories", "category", "toc", "layout", "permalink", "slug",
+    "related",
 })
 _HEADER_KEYS = ("teaser", "image", "overlay_image", "overlay_color", "overlay_filter", "caption", "og_image")
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif")
@@ -199,6 +200,7 @@ def _build_post(outline: Outline, fields: _Fields, context: ParseContext, render
         extra=FrozenMap({k: v for k, v in front.data.items() if k not in KNOWN_KEYS}),
         front_matter=front.data, key_lines=front.key_lines, animations=outline.animations, teaser_ref=teaser_ref,
         teaser_animation=views.get(teaser_ref if teaser_ref is not None else 0),
+        show_related=fields.flag("related", True),
     )
 
 
