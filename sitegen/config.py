@@ -143,6 +143,9 @@ class SiteConfig:
     posts_per_page: int = option_field(int, 12, "cards on each page of the index", greater_than=0)
     permalink: str = option_field(str, "posts/{slug}/", "where a post goes: {slug}, also {year}, {month}, {day}",
                                   check=_permalink)
+    related_posts: int = option_field(int, 3, "related posts under each post, by shared tags and categories "
+                                              "(0: none; a post's `related: false` turns them off for it)",
+                                      min=0, max=12)
     author: Author = field(default_factory=Author)
     theme: ThemeOptions = field(default_factory=ThemeOptions)
     render: RenderOptions = field(default_factory=RenderOptions)
@@ -194,9 +197,6 @@ def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -
         line = _toml_error_line(str(exc))
         return _finish(SiteConfig(root=root), base_url, drafts), [
             error(path.name, line, f"sitegen.toml is not valid TOML: {exc}")]
-    related_posts: int = option_field(int, 3, "related posts under each post, by shared tags and categories "
-                                              "(0: none; a post's `related: false` turns them off for it)",
-                                      min=0, max=12)
     problems: list[Diagnostic] = []
     where = _KeyLines(text, path.name)
     top = _check_table(raw, TOP_LEVEL, "", where, problems)

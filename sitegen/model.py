@@ -111,6 +111,7 @@ class Post:
     teaser_ref: int | None = None  # `header.teaser: animation` (or `animation:2`): which animation the card plays
     teaser_animation: AnimationView | None = None  # what the card shows (the one it plays, or the first one's poster)
     collection: str = ""  # the collection a page is a document of, or ''
+    show_related: bool = True  # front matter `related: false` turns the post's related posts off
 
     @property
     def reading_time(self) -> int:
@@ -119,7 +120,6 @@ class Post:
 
     @property
     def teaser_image(self) -> str:
-    show_related: bool = True  # front matter `related: false` turns the post's related posts off
         return self.header.teaser or self.header.image or self.header.overlay_image
 
     @property
@@ -170,6 +170,7 @@ class Page:
     source: str = ""
     source_line: int | None = None
     absolute_links: bool = False  # 404.html is served at any depth, so its links cannot be relative
+    moved_by: str = ""  # how a user puts it elsewhere, for clash messages ('': the front matter's permalink)
 
     @property
     def output_file(self) -> str:
@@ -184,7 +185,6 @@ class OutputFile:
     data: bytes | None = None
     copy_from: Path | None = None
     link: bool = False  # may be hard-linked rather than copied (immutable sources, like cache entries)
-    moved_by: str = ""  # how a user puts it elsewhere, for clash messages ('': the front matter's permalink)
 
 
 def output_file(url_path: str) -> str:
