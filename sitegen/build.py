@@ -47,6 +47,7 @@ class BuildOptions:
     output_dir: Path | None = None  # default: config's output_dir (the dev server builds into a temporary folder)
     preset: str | None = None  # encoder preset; default: config's [render] preset
     scheduler: str | None = None  # a Dask scheduler to render on; default: $SITEGEN_SCHEDULER, then [render] scheduler
+    for_disk: bool = False  # links to folders end in index.html, so site/ can be opened from disk
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,8 @@ def plan_site(options: BuildOptions, only: Iterable[SourceFile] | None = None, c
     config, problems = load_config(options.root, base_url=options.base_url, drafts=options.drafts)
     if options.output_dir is not None:
         config = replace(config, output_dir=str(options.output_dir.resolve()))
+    if options.for_disk:
+        config = replace(config, for_disk=True)
     problems += _output_problems(config)
     if only is None:
         sources, found = discover(config.content_path, config.root, (c.name for c in config.collections))

@@ -58,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--drafts", action="store_true", help="include posts with 'draft: true' or 'published: false'")
     build_cmd.add_argument("--base-url", metavar="URL", help="the path the site is served under, e.g. /my-repo/ "
                            "for a GitHub project page (overrides base_url in sitegen.toml)")
+    build_cmd.add_argument("--for-disk", action="store_true", help="end links to folders in index.html, so "
+                           "site/index.html can be opened from disk without a server (as does base_url = '.')")
     build_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     _render_options(build_cmd)
     build_cmd.set_defaults(run=commands.run_build)

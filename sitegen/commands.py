@@ -23,7 +23,8 @@ SERVE_PRESET = "preview"  # previews render several times faster; `sitegen build
 
 def run_build(args: argparse.Namespace) -> None:
     options = BuildOptions(root=args.root, base_url=args.base_url, drafts=args.drafts, strict=args.strict,
-                           cache_dir=args.cache_dir, jobs=args.jobs, preset=args.preset, scheduler=args.scheduler)
+                           cache_dir=args.cache_dir, jobs=args.jobs, preset=args.preset, scheduler=args.scheduler,
+                           for_disk=args.for_disk)
     try:
         report = build(options, _progress(args.quiet))
     except BuildFailed as failed:

@@ -135,7 +135,8 @@ class SiteConfig:
     url: str = option_field(str, "", "where the site is published, for canonical links, Open Graph tags, the "
                                      "feed and the sitemap", check=_site_url)
     base_url: str = option_field(str, "/", "the path the site lives under: '/my-repo/' for a GitHub project "
-                                           "page (or: sitegen build --base-url)")
+                                           "page (or: sitegen build --base-url); '.' for a site opened from disk "
+                                           "(links to folders end in index.html, as with --for-disk)")
     language: str = option_field(str, "en", "the pages' language (`<html lang>`)", check=_nonempty)
     content_dir: str = option_field(str, "content", "the folder of posts and pages", check=_nonempty)
     output_dir: str = option_field(str, "site", "where the site is written", check=_nonempty)
@@ -158,6 +159,7 @@ class SiteConfig:
         list, (), "folders of documents with a page each and a listing page: [[collections]] tables of "
                   "name, title, output, permalink, listing, sort_by")
     drafts: bool = False
+    for_disk: bool = False  # links to folders end in index.html, so site/ works opened from disk (file://)
 
     @property
     def content_path(self) -> Path:
@@ -211,14 +213,20 @@ def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -
 
 
 def _finish(config: SiteConfig, base_url: str | None, drafts: bool) -> SiteConfig:
-    return replace(config, base_url=normalise_base_url(base_url if base_url is not None else config.base_url),
-                   url=config.url.rstrip("/"), drafts=drafts)
+    base = base_url if base_url is not None else config.base_url
+    return replace(config, base_url=normalise_base_url(base), url=config.url.rstrip("/"), drafts=drafts,
+                   for_disk=is_relative_base(base))
+
+
+def is_relative_base(value: str) -> bool:
+    """base_url '.' or './': the site is opened from disk, wherever its folder is."""
+    return value.strip() in (".", "./")
 
 
 def normalise_base_url(value: str) -> str:
     """'repo', '/repo', 'repo/' -> '/repo/'; '' -> '/'. A full URL keeps only its path."""
     value = re.sub(r"^https?://[^/]+", "", value.strip())
-    parts = [p for p in value.split("/") if p]
+    parts = [p for p in value.split("/") if p and p != "."]
     return "/" + "".join(p + "/" for p in parts)
 
 

@@ -85,7 +85,10 @@ class Theme:
         template = self.environment.get_template(page.template)
         text = template.render(dict(page.context), page=page, build_time=build_time)
         if page.output_file.endswith(".html"):
-            text = localize(text, page.output_file, self.config.base_url, absolute=page.absolute_links)
+            # From disk there is no server to show 404.html at any depth, so its links stay relative too.
+            absolute = page.absolute_links and not self.config.for_disk
+            text = localize(text, page.output_file, self.config.base_url, absolute=absolute,
+                            for_disk=self.config.for_disk)
         return OutputFile(rel=page.output_file, data=text.encode("utf-8"))
 
     def static_files(self) -> list[OutputFile]:

@@ -36,11 +36,15 @@ def absolute_url(site_url: str, base_url: str, path: str) -> str:
     return site_url.rstrip("/") + base_url + quote(path.lstrip("/"), safe="/#?=&%:@+,;~")
 
 
-def relative_to_page(target: str, page_file: str) -> str:
-    """'/static/a.css' seen from 'posts/x/index.html' -> '../../static/a.css'."""
+def relative_to_page(target: str, page_file: str, for_disk: bool = False) -> str:
+    """'/static/a.css' seen from 'posts/x/index.html' -> '../../static/a.css'. With `for_disk`, a folder
+    ('/posts/y/') becomes its index.html, since a browser shows a file:// folder as a listing."""
     path, sep, rest = _split_suffix(target)
     page_dir = posixpath.dirname(page_file)
     rel = posixpath.relpath(path or "/", "/" + page_dir)
+    folder = path.endswith("/") or not path
+    if for_disk and folder:
+        return ("index.html" if rel == "." else rel + "/index.html") + sep + rest
     if path.endswith("/") and rel != ".":
         rel += "/"
     if rel == ".":
@@ -56,12 +60,13 @@ def _split_suffix(url: str) -> tuple[str, str, str]:
     return url, "", ""
 
 
-def localize(html: str, page_file: str, base_url: str, absolute: bool = False) -> str:
-    """Rewrite every root path in tags (and CSS url()) of a finished page for where the page lives."""
+def localize(html: str, page_file: str, base_url: str, absolute: bool = False, for_disk: bool = False) -> str:
+    """Rewrite every root path in tags (and CSS url()) of a finished page for where the page lives
+    (`for_disk`: folders as their index.html)."""
     def fix(url: str) -> str:
         if not url.startswith("/") or url.startswith("//"):
             return url
-        return base_url + url[1:] if absolute else relative_to_page(url, page_file)
+        return base_url + url[1:] if absolute else relative_to_page(url, page_file, for_disk)
 
     def fix_tag(match: re.Match[str]) -> str:
         tag = match.group(0)
