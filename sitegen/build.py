@@ -13,6 +13,8 @@ import jinja2
 
 import shutil
 
+from sitegen.academic.bibliography import Bibliography, load_bibliography
+from sitegen.academic.publications import publications_page
 from sitegen.animation import Executor, executor_for, plan_animations, realise
 from sitegen.animation.executors.processes import pool_context
 from sitegen.animation.plan import AnimationPlan
@@ -133,13 +135,16 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     animations, animated = clock.lap("animate", render_planned(planned, options, progress))
     root = config.root.resolve()
     figures = Figures.for_theme(theme, animations.variants, downloads(plans))
-    posts, converted = clock.lap("markdown", convert_all(planned.posts, planned.sources, config, figures))
-    others = [*site_files(planned.sources, theme, inputs_of(plans, root)), *animations.outputs,
-              *download_files(plans, root)]
-    site, assembled = clock.lap("assemble", assemble(posts, config, theme, others))
+    bibliography, cited = clock.lap("bibliography", load_bibliography(config))
+    posts, converted = clock.lap("markdown", convert_all(planned.posts, planned.sources, config, figures, bibliography))
+    others = [*site_files(planned.sources, theme, inputs_of(plans, root) | _bib_files(bibliography, root)),
+              *animations.outputs, *download_files(plans, root)]
+    made, listed = clock.lap("publications", publications_page(
+        bibliography, posts, frozenset(s.rel for s in planned.sources), config.publications))
+    site, assembled = clock.lap("assemble", assemble(posts, config, theme, others, made))
     pages, rendered = clock.lap("render", render_pages(site, theme))
     files = [*pages, *others]
-    diagnostics = tuple(_strict([*planned.diagnostics, *animated, *converted, *assembled, *rendered], options.strict))
+    diagnostics = tuple(_strict([*planned.diagnostics, *animated, *cited, *converted, *listed, *assembled, *rendered], options.strict))
     memo.save()
     try:
         if has_errors(diagnostics):
@@ -218,11 +223,12 @@ def _markdownify(text: str) -> str:
 
 
 def convert_all(outlines: Iterable[Outline], sources: Iterable[SourceFile], config: SiteConfig,
-                figures: Figures) -> tuple[list[Post], list[Diagnostic]]:
-    """Every post's Markdown as HTML, its figures written by the theme (phase 2); in worker processes
-    when there are many (Markdown is the slow part)."""
+                figures: Figures, bibliography: Bibliography | None = None) -> tuple[list[Post], list[Diagnostic]]:
+    """Every post's Markdown as HTML, its figures written by the theme and its citations formatted
+    from `bibliography` (phase 2); in worker processes when there are many (Markdown is the slow part)."""
     outlines = list(outlines)
-    convert = partial(_parse_one, context=ParseContext.for_site(list(sources), config), figures=figures)
+    context = replace(ParseContext.for_site(list(sources), config), bibliography=bibliography or None)
+    convert = partial(_parse_one, context=context, figures=figures)
     workers = min(os.cpu_count() or 1, len(outlines) // PARALLEL_PARSE_MIN)
     if workers > 1:
         with ProcessPoolExecutor(workers, mp_context=pool_context()) as pool:
@@ -267,6 +273,11 @@ def site_files(sources: Iterable[SourceFile], theme: Theme, inputs: frozenset[Pa
     assets = [OutputFile(rel=s.rel, copy_from=s.path) for s in sources
               if s.kind == "asset" and s.path.resolve() not in inputs]
     return [*assets, *theme.static_files(), theme.pygments_css(), OutputFile(rel=".nojekyll", data=b"")]
+
+
+def _bib_files(bibliography: Bibliography, root: Path) -> frozenset[Path]:
+    """The .bib files are read, not published (they may hold notes and the paths of local files)."""
+    return frozenset((root / rel).resolve() for rel in bibliography.files)
 
 
 def _output_problems(config: SiteConfig) -> list[Diagnostic]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sitegen import OLD_PRESET_NAMES, PRESETS
 from sitegen.errors import Diagnostic, did_you_mean, error, has_errors
+from sitegen.academic.options import PublicationsOptions
 from sitegen.html_policy import RAW_HTML_MODES, refused_scheme
 from sitegen.model import FrozenMap
 from sitegen.schema import TOML, Option, Schema, Verdict, option_field, validate
@@ -152,6 +153,7 @@ class SiteConfig:
     render: RenderOptions = field(default_factory=RenderOptions)
     markdown: MarkdownOptions = field(default_factory=MarkdownOptions)
     limits: Limits = field(default_factory=Limits)
+    publications: PublicationsOptions = field(default_factory=PublicationsOptions)
     defaults: tuple[FrontMatterDefault, ...] = option_field(
         list, (), "front matter for the files that do not set it, as in Jekyll: [[defaults]] tables of "
                   "scope = { path, type } and values = { … }")
@@ -183,7 +185,8 @@ TOP_LEVEL = Schema.of_dataclass(SiteConfig, words=TOML)
 TABLES: dict[str, tuple[Schema, type]] = {
     name: (Schema.of_dataclass(owner, prefix=f"{name}.", words=TOML), owner)
     for name, owner in (("author", Author), ("theme", ThemeOptions), ("render", RenderOptions),
-                        ("markdown", MarkdownOptions), ("limits", Limits))
+                        ("markdown", MarkdownOptions), ("limits", Limits),
+                        ("publications", PublicationsOptions))
 }
 
 

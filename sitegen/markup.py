@@ -20,6 +20,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from pymdownx.superfences import SuperFencesException
 
+from sitegen.academic.citations import CitationExtension, CiteWriter
 from sitegen.mathml import MathExtension
 
 ANIMATION_FENCE = "animation"
@@ -117,10 +118,11 @@ class MarkdownRenderer:
         self._animations: list[Fence] = []
         self._fence_start: int | None = None
         self._figure: FigureWriter | None = None
+        self._cite: CiteWriter | None = None  # the conversion's citations ([@key]); None: none looked for
         self._scanning = False
         fence = {"name": ANIMATION_FENCE, "class": ANIMATION_FENCE, "format": self._animation_fence}
         self._md = markdown.Markdown(
-            extensions=[*self.EXTENSIONS, self._math, _KramdownExtension()],
+            extensions=[*self.EXTENSIONS, self._math, _KramdownExtension(), CitationExtension(lambda: self._cite)],
             extension_configs=_extension_configs([fence]),
             output_format="html",
         )
@@ -182,18 +184,19 @@ class MarkdownRenderer:
         return tuple(self._animations)
 
     def render(self, text: str, figure: FigureWriter | None = None,
-               clean: Callable[[str], str] | None = None) -> Rendered:
+               clean: Callable[[str], str] | None = None, cite: CiteWriter | None = None) -> Rendered:
         """`text` as HTML; each ```animation fence becomes `figure(fence)` (nothing without a writer).
         `clean` is what the author's HTML goes through (the whole, then the excerpt: links resolved,
-        the site's sanitiser), never the figures: those come from the theme and go in after it."""
+        the site's sanitiser), never the figures: those come from the theme and go in after it.
+        `cite` formats each citation (sitegen.academic.citations); without it, `[@key]` stays text."""
         self._md.reset()
-        self._animations, self._figure, self._stash.figures = [], figure, []
+        self._animations, self._figure, self._stash.figures, self._cite = [], figure, [], cite
         try:
             authored = self._md.convert(text)  # each figure still stashed
         except SuperFencesException as exc:
             raise exc.__cause__ or exc
         finally:
-            self._figure = None
+            self._figure = self._cite = None
         excerpt = authored.split(MORE, 1)[0] if MORE in authored else ""
         if clean is not None:
             authored, excerpt = clean(authored), clean(excerpt) if excerpt else ""

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 import nh3
 
+from sitegen.academic.citations import Citer, finish_post
 from sitegen.animation.spec import Directive, parse_directive
 from sitegen.config import SiteConfig
 from sitegen.errors import Diagnostic, InputError, did_you_mean, error
@@ -34,7 +35,7 @@ from sitegen.urls import is_external, resolve_relative, rewrite_urls
 KNOWN_KEYS = frozenset({
     "title", "date", "last_modified_at", "published", "draft", "excerpt", "teaser", "description", "header",
     "sidebar", "gallery", "tags", "categories", "category", "toc", "layout", "permalink", "slug",
-    "related",
+    "related", "publication",
 })
 _HEADER_KEYS = ("teaser", "image", "overlay_image", "overlay_color", "overlay_filter", "caption", "og_image")
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif")
@@ -52,6 +53,7 @@ class ParseContext:
     site_prefix: str = ""  # the site's own full URL ('https://me.github.io/repo/'): links to it become root paths
     defaults: tuple[FrontMatterDefault, ...] = ()  # [[defaults]]: front matter for files that do not set it
     collection_permalinks: tuple[tuple[str, str], ...] = ()  # (a collection's name, its documents' permalink)
+    bibliography: Any = None  # the .bib files' entries (academic.Bibliography), for citations; set by build.convert_all
 
     @classmethod
     def for_site(cls, sources: list[SourceFile], config: SiteConfig) -> "ParseContext":
@@ -174,11 +176,12 @@ def _build_post(outline: Outline, fields: _Fields, context: ParseContext, render
         resolved = _resolve_links(markup, source.rel, context, fields)
         return sanitize_content(resolved) if sanitizing else resolved
 
+    citer = Citer(context.bibliography) if context.bibliography else None
     try:
-        rendered = renderer.render(outline.text, figures.writer(views) if views else None, author_html)
+        rendered = renderer.render(outline.text, figures.writer(views) if views else None, author_html, citer)
     except InputError as exc:  # the theme's partial cannot be used: the post goes without figures
         fields.problems.append(exc.diagnostic())
-        rendered = renderer.render(outline.text, None, author_html)
+        rendered = renderer.render(outline.text, None, author_html, citer)
     kept, toc = outline.fragments, rendered.toc_html  # the theme's Liquid fragments go in after the cleaning
     rendered = replace(rendered, html=restore(rendered.html, kept, toc), excerpt_html=restore(rendered.excerpt_html, kept, toc),
                        summary_html=restore(rendered.summary_html, kept, drop=True))
@@ -193,7 +196,7 @@ def _build_post(outline: Outline, fields: _Fields, context: ParseContext, render
         layout=fields.text("layout"),
         description=description,
         excerpt_html=rendered.excerpt_html or f"<p>{html.escape(description)}</p>",
-        content_html=rendered.html, toc_html=sanitize_content(rendered.toc_html) if sanitizing else rendered.toc_html, show_toc=fields.flag("toc", False),
+        content_html=finish_post(rendered.html, citer, fields, lambda needle: _line_of(fields, needle)), toc_html=sanitize_content(rendered.toc_html) if sanitizing else rendered.toc_html, show_toc=fields.flag("toc", False),
         header=header, sidebar=_sidebar(fields, renderer), gallery=_gallery(fields),
         tags=fields.words("tags"), categories=fields.words("categories", "category"),
         word_count=rendered.word_count,

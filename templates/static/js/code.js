@@ -31,6 +31,7 @@
     }
     return fallbackCopy(text);
   }
+  window.sitegenCopy = copy;  // the publications page's Copy BibTeX buttons use it too
 
   function say(button, status, text) {
     status.textContent = text;
