@@ -1,0 +1,92 @@
+"""The search index: Pagefind run over the finished pages, its bundle returned as files for site/pagefind/.
+
+Runs before anything is written, so a failed index is a build error and the last good site/ stays. Only
+pages that mark their text with `data-pagefind-body` (the theme's post.html and page.html) are indexed:
+the home page, tag pages and the index's later pages are never results. The binary comes from the
+`pagefind_bin` wheel (or $PAGEFIND_BINARY_PATH); nothing is fetched."""
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from sitegen.errors import Diagnostic, error, warning
+from sitegen.model import OutputFile
+
+FOLDER = "pagefind"
+MARKER = b"data-pagefind-body"
+# Inside a post's article but not its text: the title (Pagefind still takes it as the result's title, and
+# searches it), the contents list, the date and reading-time line, the headings' links.
+EXCLUDED = (".entry-title", ".toc", ".entry-meta", ".headerlink")
+# Pagefind's own search interfaces; the theme's search.js uses only pagefind.js (and its worker).
+UNUSED = frozenset({"pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+                    "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js"})
+TIMEOUT = 600  # seconds; 1,000 posts take about one
+_HINT = "set search = false in sitegen.toml to build without the search index"
+
+
+def search_bundle(pages: Sequence[OutputFile], enabled: bool, entries: int) -> tuple[list[OutputFile], list[Diagnostic]]:
+    """Pagefind's bundle for the marked pages among `pages` (rendered HTML), as files under pagefind/;
+    none when search is off. `entries`: the site's posts and pages; when there are some but no page is
+    marked (a site's own post.html without the attribute), a warning and no index."""
+    if not enabled:
+        return [], []
+    # A page that only mentions the attribute in its text is handed over too; Pagefind reads the real one.
+    marked = [p for p in pages if p.rel.endswith(".html") and p.data is not None and MARKER in p.data]
+    if not marked:
+        return [], [_unmarked()] if entries else []
+    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as work:
+        source, bundle = Path(work) / "site", Path(work) / FOLDER
+        for page in marked:
+            (source / page.rel).parent.mkdir(parents=True, exist_ok=True)
+            (source / page.rel).write_bytes(page.data or b"")
+        problem = run_pagefind(source, bundle)
+        return ([], [problem]) if problem else (list(bundle_files(bundle)), [])
+
+
+def _unmarked() -> Diagnostic:
+    return warning("templates", None, "search: no page marks its text with data-pagefind-body, so there is "
+                                      "nothing to index",
+                   f"add data-pagefind-body to the <article> of your post.html and page.html, or {_HINT}")
+
+
+def run_pagefind(source: Path, bundle: Path) -> Diagnostic | None:
+    """Index the HTML under `source` into `bundle`; a Diagnostic when Pagefind cannot run or fails."""
+    binary = _executable()
+    if binary is None:
+        return _cannot_run("the pagefind package finds no binary")
+    command = [str(binary), "--site", str(source), "--output-path", str(bundle), "--quiet",
+               *(arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector))]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
+    except OSError as exc:
+        return _cannot_run(f"{binary}: {exc.strerror or exc}")
+    except subprocess.TimeoutExpired:
+        return error("sitegen.toml", None, f"search: Pagefind did not finish within {TIMEOUT} s", _HINT)
+    if done.returncode != 0:
+        said = " ".join(line.strip() for line in (done.stderr or done.stdout).splitlines()[-4:] if line.strip())
+        return error("sitegen.toml", None, f"search: Pagefind failed (exit status {done.returncode}): "
+                                           f"{said or 'it printed nothing'}", _HINT)
+    return None
+
+
+def _cannot_run(reason: str) -> Diagnostic:
+    return error("sitegen.toml", None, f"search: the Pagefind indexer cannot run: {reason}",
+                 f"install it with pip install 'pagefind[bin]' (or set PAGEFIND_BINARY_PATH), or {_HINT}")
+
+
+def _executable() -> Path | None:
+    """The binary Pagefind's Python package would use: $PAGEFIND_BINARY_PATH, else the pagefind_bin wheel's."""
+    try:
+        from pagefind.service import get_executable  # the package's own lookup; imported only when search runs
+    except ImportError:
+        return None
+    return get_executable()
+
+
+def bundle_files(bundle: Path) -> Iterable[OutputFile]:
+    """Every file Pagefind wrote, but its unused interfaces, as bytes bound for site/pagefind/."""
+    for path in sorted(bundle.rglob("*")):
+        if path.is_file() and path.name not in UNUSED:
+            yield OutputFile(rel=f"{FOLDER}/{path.relative_to(bundle).as_posix()}", data=path.read_bytes())
