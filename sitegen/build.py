@@ -34,6 +34,7 @@ from sitegen.model import OutputFile, Post, SourceFile
 from sitegen.liquid.render import has_liquid, render_body
 from sitegen.liquid.site import LiquidSite
 from sitegen.parse import Outline, ParseContext, convert_post, page_info, read_source, with_liquid
+from sitegen.search import search_bundle
 from sitegen.theme import Theme, default_theme_dir, template_error_line
 from sitegen.write import WriteReport, check_output_folder, write_site
 
@@ -143,8 +144,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
         bibliography, posts, frozenset(s.rel for s in planned.sources), config.publications))
     site, assembled = clock.lap("assemble", assemble(posts, config, theme, others, made))
     pages, rendered = clock.lap("render", render_pages(site, theme))
-    files = [*pages, *others]
-    diagnostics = tuple(_strict([*planned.diagnostics, *animated, *cited, *converted, *listed, *assembled, *rendered], options.strict))
+    found = [*planned.diagnostics, *animated, *cited, *converted, *listed, *assembled, *rendered]
+    index, indexed = clock.lap("search", search_bundle(pages, config.search and not has_errors(found), len(posts)))
+    files = [*pages, *index, *others]
+    diagnostics = tuple(_strict([*found, *indexed], options.strict))
     memo.save()
     try:
         if has_errors(diagnostics):

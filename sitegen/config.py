@@ -142,6 +142,8 @@ class SiteConfig:
     content_dir: str = option_field(str, "content", "the folder of posts and pages", check=_nonempty)
     output_dir: str = option_field(str, "site", "where the site is written", check=_nonempty)
     cache_dir: str = option_field(str, ".sitegen-cache", "where rendered animations are kept", check=_nonempty)
+    search: bool = option_field(bool, True, "a search box in the header, and its index (Pagefind) of the posts' "
+                                            "and pages' text, built with the site; false: neither")
     posts_per_page: int = option_field(int, 12, "cards on each page of the index", greater_than=0)
     permalink: str = option_field(str, "posts/{slug}/", "where a post goes: {slug}, also {year}, {month}, {day}",
                                   check=_permalink)
