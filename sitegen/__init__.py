@@ -5,7 +5,7 @@ __version__ = "0.1.0"
 
 # Bumped whenever a change to the renderer changes what it draws or how it encodes: part of every
 # render cache key, so old cached animations are re-rendered.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"  # 2: topomap electrodes ringed in the background colour
 
 # Encoder presets (see animation/encoders/ffmpeg.py): "publish", the files a site publishes (the default of
 # build and render), and "preview", renders several times faster with larger files (the default of serve).

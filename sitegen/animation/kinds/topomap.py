@@ -188,7 +188,10 @@ def _head(ax, radius: float) -> list:
 
 
 def _sensors(ax, positions: np.ndarray) -> list:
-    return [ax.scatter(*positions.T, s=8, color=common.foreground(), linewidths=0, zorder=3)]
+    """Electrodes in the text colour ringed in the background colour: one of the two stands out over
+    any map colour, on either theme variant (light dots vanish over RdBu_r's white centre on dark)."""
+    return [ax.scatter(*positions.T, s=14, color=common.foreground(), edgecolors=matplotlib.rcParams["axes.facecolor"],
+                       linewidths=0.9, zorder=3)]
 
 
 register(Topomap())
