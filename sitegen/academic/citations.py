@@ -143,7 +143,8 @@ def publication_note(keys: tuple[str, ...], bibliography: Any) -> str:
     links = []
     for key in keys:
         entry = bibliography.get(key)
-        where = ", ".join(p for p in (entry.text("journal") or entry.text("booktitle"), str(entry.year or "")) if p)
+        container = entry.text("journal") or entry.text("journaltitle") or entry.text("booktitle")
+        where = ", ".join(p for p in (container, str(entry.year or "")) if p)
         title = html.escape(entry.text("title"))
         link = f'<a href="{html.escape(bibliography.entry_url(entry))}">{title}</a>' if bibliography.lists(entry) else title
         links.append(link + (f" ({html.escape(where)})" if where else ""))
