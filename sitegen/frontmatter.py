@@ -18,7 +18,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 @dataclass(frozen=True, slots=True)
 class FrontMatter:
     data: FrozenMap
-    key_lines: FrozenMap  # top-level key -> 1-based line in the source file
+    key_lines: FrozenMap  # key -> 1-based line in the source file: top-level ('header') and nested ('header.teaser', 'gallery[1]')
     body: str
     body_line: int  # 1-based line where the body starts
 
@@ -37,12 +37,14 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
         raise InputError(path, 1, "front matter is not closed",
                            "end the YAML block with a line holding only '---'")
     yaml_text = "".join(lines[1:end])
-    data, key_lines = load_yaml_mapping(yaml_text, path, first_line=2, what="front matter")
+    data, key_lines = load_yaml_mapping(yaml_text, path, first_line=2, what="front matter", nested=True)
     return FrontMatter(FrozenMap(data), FrozenMap(key_lines), "".join(lines[end + 1:]), end + 2)
 
 
-def load_yaml_mapping(yaml_text: str, path: str, first_line: int, what: str) -> tuple[dict[str, Any], dict[str, int]]:
-    """Load a YAML mapping safely; returns it and the 1-based line of each top-level key.
+def load_yaml_mapping(yaml_text: str, path: str, first_line: int, what: str,
+                      nested: bool = False) -> tuple[dict[str, Any], dict[str, int]]:
+    """Load a YAML mapping safely; returns it and the 1-based line of each top-level key (`nested`: of
+    nested ones too, as 'header.teaser' and 'gallery[1].url').
     `first_line` is the line of the YAML's first line in `path`; `what` names it in messages."""
     loader = _Loader(yaml_text)
     node: yaml.Node | None = None
@@ -70,7 +72,26 @@ def load_yaml_mapping(yaml_text: str, path: str, first_line: int, what: str) -> 
         raise InputError(path, first_line, f"{what} must be a mapping of keys to values",
                            "write 'key: value' lines, e.g. 'title: My project'")
     key_lines = {str(key.value): first_line + key.start_mark.line for key, _ in node.value}
+    if nested:
+        key_lines = {**dotted_key_lines(node, first_line), **key_lines}
     return {str(k): v for k, v in data.items()}, key_lines
+
+
+def dotted_key_lines(node: yaml.Node | None, first_line: int = 1, key: str = "",
+                     found: dict[str, int] | None = None) -> dict[str, int]:
+    """The line of every key below `node` by its dotted name ('author.name', 'nav[2]', 'nav[2].url');
+    `first_line` is the line of the YAML's first line."""
+    found = {} if found is None else found
+    if isinstance(node, yaml.MappingNode):
+        for name, value in node.value:
+            inner = f"{key}.{name.value}" if key else str(name.value)
+            found.setdefault(inner, first_line + name.start_mark.line)
+            dotted_key_lines(value, first_line, inner, found)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found.setdefault(f"{key}[{index}]", first_line + item.start_mark.line)
+            dotted_key_lines(item, first_line, f"{key}[{index}]", found)
+    return found
 
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"

@@ -53,6 +53,8 @@ class SourceFile:
 
 @dataclass(frozen=True, slots=True)
 class Header:
+    """A post's header images as site paths ('' when unset or missing); each `*_dark` is its dark twin."""
+
     teaser: str = ""
     image: str = ""
     overlay_image: str = ""
@@ -60,6 +62,10 @@ class Header:
     overlay_filter: str = ""
     caption_html: str = ""
     og_image: str = ""
+    teaser_dark: str = ""
+    image_dark: str = ""
+    overlay_image_dark: str = ""
+    teaser_missing: bool = False  # a teaser image was named but is not there: the card shows no media
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +74,7 @@ class SidebarBlock:
     image: str = ""
     image_alt: str = ""
     text_html: str = ""
+    image_dark: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +83,7 @@ class GalleryItem:
     image_path: str = ""
     alt: str = ""
     title: str = ""
+    image_dark: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +129,12 @@ class Post:
     @property
     def teaser_image(self) -> str:
         return self.header.teaser or self.header.image or self.header.overlay_image
+
+    @property
+    def teaser_image_dark(self) -> str:
+        """The dark twin of `teaser_image`, or ''."""
+        h = self.header
+        return h.teaser_dark if h.teaser else h.image_dark if h.image else h.overlay_image_dark
 
     @property
     def teaser_plays(self) -> bool:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any, Callable
-from urllib.parse import unquote
 
 import nh3
 
@@ -27,6 +26,7 @@ from sitegen.liquid.render import LiquidResult, has_liquid
 from sitegen.liquid.variables import PageInfo
 from sitegen.fields import Fields as _Fields
 from sitegen.markup import Fence, MarkdownRenderer, Rendered, plain_text
+from sitegen.media import IMAGE_SUFFIXES as _IMAGE_SUFFIXES, content_path, found_twin, missing_hint, names_content_file, pair_images
 from sitegen.model import FrozenMap, GalleryItem, Header, Post, SidebarBlock, SourceFile
 from sitegen.scopes import FrontMatterDefault, file_type, with_defaults
 from sitegen.slugs import slugify, split_date_prefix, title_from_slug, to_datetime
@@ -37,8 +37,8 @@ KNOWN_KEYS = frozenset({
     "sidebar", "gallery", "tags", "categories", "category", "toc", "layout", "permalink", "slug",
     "related", "publication",
 })
-_HEADER_KEYS = ("teaser", "image", "overlay_image", "overlay_color", "overlay_filter", "caption", "og_image")
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif")
+_HEADER_KEYS = ("teaser", "image", "overlay_image", "overlay_color", "overlay_filter", "caption", "og_image",
+                "teaser_dark", "image_dark", "overlay_image_dark")
 _DESCRIPTION_CHARS = 220
 
 
@@ -173,7 +173,7 @@ def _build_post(outline: Outline, fields: _Fields, context: ParseContext, render
     sanitizing = context.raw_html == "sanitize"
 
     def author_html(markup: str) -> str:  # links resolved, then the sanitiser has the last word
-        resolved = _resolve_links(markup, source.rel, context, fields)
+        resolved = _resolve_links(pair_images(markup, source.rel, context.content_files), source.rel, context, fields)
         return sanitize_content(resolved) if sanitizing else resolved
 
     citer = Citer(context.bibliography) if context.bibliography else None
@@ -188,7 +188,7 @@ def _build_post(outline: Outline, fields: _Fields, context: ParseContext, render
     for snippet, problem in rendered.problems:
         fields.warn(_line_of(fields, snippet.strip().splitlines()[0] if snippet.strip() else snippet), problem)
     description = _description(fields, rendered)
-    header, teaser_ref = _header(fields, renderer)
+    header, teaser_ref = _header(fields, renderer, context)
     return Post(
         kind=source.kind, source=outline.shown, source_rel=source.rel, title=outline.title, slug=outline.slug,
         url_path=_url_path(source, outline.slug, date, fields, context), collection=source.collection,
@@ -197,7 +197,7 @@ def _build_post(outline: Outline, fields: _Fields, context: ParseContext, render
         description=description,
         excerpt_html=rendered.excerpt_html or f"<p>{html.escape(description)}</p>",
         content_html=finish_post(rendered.html, citer, fields, lambda needle: _line_of(fields, needle)), toc_html=sanitize_content(rendered.toc_html) if sanitizing else rendered.toc_html, show_toc=fields.flag("toc", False),
-        header=header, sidebar=_sidebar(fields, renderer), gallery=_gallery(fields),
+        header=header, sidebar=_sidebar(fields, renderer, context), gallery=_gallery(fields, context),
         tags=fields.words("tags"), categories=fields.words("categories", "category"),
         word_count=rendered.word_count,
         extra=FrozenMap({k: v for k, v in front.data.items() if k not in KNOWN_KEYS}),
@@ -250,20 +250,30 @@ def _resolve_links(markup: str, rel: str, context: ParseContext, fields: _Fields
     def resolve(url: str) -> str:
         if context.site_prefix and url.startswith(context.site_prefix):  # {{ site.url }}/…: the site's own
             url = "/" + url[len(context.site_prefix):]
-        if not url or url.startswith(("/", "#")) or is_external(url):
+        if url.startswith("/") and not url.startswith("//"):  # a root path: checked where it names a content file
+            if fields and names_content_file(url, context.content_files):
+                _warn_missing(fields, context, url, html.unescape(url))
+            return url
+        if not url or url.startswith("#") or is_external(url):
             return url
         resolved = resolve_relative(html.unescape(url), rel)
         if resolved is None:
             if fields:
                 fields.warn(_line_of(fields, url), f"link '{url}' points outside the content folder")
             return url
-        target = resolved.split("#", 1)[0].split("?", 1)[0].lstrip("/")
-        if fields and target and unquote(target).rstrip("/") not in context.content_files:
-            fields.warn(_line_of(fields, url), f"link '{url}' points to a file that does not exist",
-                        f"looked for {context.content_dir}/{unquote(target)}")
+        if fields:
+            _warn_missing(fields, context, url, resolved)
         return html.escape(resolved, quote=True)
 
     return rewrite_urls(markup, resolve)
+
+
+def _warn_missing(fields: _Fields, context: ParseContext, url: str, resolved: str) -> None:
+    """A warning at the line of `url` in the body when the file it names (`resolved`, a root path) is not in content/."""
+    target = content_path(resolved)
+    if target and target not in context.content_files:
+        fields.warn(_line_of(fields, url), f"link '{url}' points to a file that does not exist",
+                    missing_hint(target, context.content_files, context.content_dir))
 
 
 def _line_of(fields: _Fields, needle: str) -> int | None:
@@ -306,7 +316,7 @@ def _url(fields: _Fields, dotted: str, value: Any) -> str:
 _TEASER_ANIMATION = re.compile(r"^animation(?::(\d+))?$")
 
 
-def _header(fields: _Fields, renderer: MarkdownRenderer) -> tuple[Header, int | None]:
+def _header(fields: _Fields, renderer: MarkdownRenderer, context: ParseContext) -> tuple[Header, int | None]:
     raw = fields.front.data.get("header") or {}
     if not isinstance(raw, dict):
         fields.fail("header", "'header' must be a mapping", "e.g. 'header:\\n  teaser: /assets/img/teaser.png'")
@@ -323,13 +333,39 @@ def _header(fields: _Fields, renderer: MarkdownRenderer) -> tuple[Header, int | 
     if named:  # `teaser: animation` or `teaser: animation:2` (1-based): the card plays that animation
         teaser, teaser_ref = "", int(named.group(1) or 1) - 1
     caption = str(raw.get("caption") or "")
+    raw_teaser = teaser
+    teaser, teaser_dark = _image(fields, context, teaser_key, teaser, raw.get("teaser_dark"))
+    image, image_dark = _image(fields, context, "header.image", raw.get("image"), raw.get("image_dark"))
+    overlay, overlay_dark = _image(fields, context, "header.overlay_image", raw.get("overlay_image"),
+                                   raw.get("overlay_image_dark"))
     return Header(
-        teaser=_url(fields, teaser_key, teaser), image=_url(fields, "header.image", raw.get("image")),
-        overlay_image=_url(fields, "header.overlay_image", raw.get("overlay_image")),
+        teaser=teaser, teaser_dark=teaser_dark, image=image, image_dark=image_dark,
+        overlay_image=overlay, overlay_image_dark=overlay_dark, teaser_missing=bool(str(raw_teaser or "").strip() and not teaser),
         overlay_color=_css_colour(raw.get("overlay_color")), overlay_filter=_overlay_filter(raw.get("overlay_filter")),
         caption_html=sanitize(renderer.render_inline(caption)) if caption else "",
-        og_image=_url(fields, "header.og_image", raw.get("og_image")),
+        og_image=_present(fields, context, "header.og_image", _url(fields, "header.og_image", raw.get("og_image"))),
     ), teaser_ref
+
+
+def _image(fields: _Fields, context: ParseContext, dotted: str, value: Any, dark: Any = None) -> tuple[str, str]:
+    """A front-matter image and its dark twin (the `<key>_dark` value, else `name.dark.suffix` next to
+    it), as site paths. A missing one is left out (a warning at its key's line): no broken image."""
+    url = _present(fields, context, dotted, _url(fields, dotted, value))
+    if dark:
+        return url, _present(fields, context, f"{dotted}_dark", _url(fields, f"{dotted}_dark", dark)) if url else ""
+    return url, found_twin(url, fields.rel, context.content_files)
+
+
+def _present(fields: _Fields, context: ParseContext, dotted: str, url: str) -> str:
+    """`url`, or '' with a warning when it names a file of content/ that is not there."""
+    target = content_path(url)
+    if not url or is_external(url) or not names_content_file(url, context.content_files) or target in context.content_files:
+        return url
+    top_key = re.split(r"[.\[]", dotted, maxsplit=1)[0]
+    fields.warn(fields.front.line(dotted) or fields.front.line(top_key),
+                f"'{dotted}' names a file that does not exist: '{url}'",
+                missing_hint(target, context.content_files, context.content_dir))
+    return ""
 
 
 def _css_colour(value: Any) -> str:
@@ -344,25 +380,30 @@ def _overlay_filter(value: Any) -> str:
     return _css_colour(value)
 
 
-def _sidebar(fields: _Fields, renderer: MarkdownRenderer) -> tuple[SidebarBlock, ...]:
+def _sidebar(fields: _Fields, renderer: MarkdownRenderer, context: ParseContext) -> tuple[SidebarBlock, ...]:
     """Sidebar text is Markdown that may hold HTML (as in Minimal Mistakes), sanitised."""
     blocks = []
     for index, item in enumerate(fields.mapping_list("sidebar")):
         text = str(item.get("text") or "")
+        image, image_dark = _image(fields, context, f"sidebar[{index}].image", item.get("image"), item.get("image_dark"))
         blocks.append(SidebarBlock(
-            title=str(item.get("title") or ""), image=_url(fields, f"sidebar[{index}].image", item.get("image")),
+            title=str(item.get("title") or ""), image=image, image_dark=image_dark,
             image_alt=str(item.get("image_alt") or ""),
             text_html=sanitize(renderer.render_inline(text)) if text else "",
         ))
     return tuple(blocks)
 
 
-def _gallery(fields: _Fields) -> tuple[GalleryItem, ...]:
+def _gallery(fields: _Fields, context: ParseContext) -> tuple[GalleryItem, ...]:
     items = []
     for index, item in enumerate(fields.mapping_list("gallery")):
-        url = _url(fields, f"gallery[{index}].url", item.get("url"))
-        image_path = _url(fields, f"gallery[{index}].image_path", item.get("image_path")) or url
-        items.append(GalleryItem(url=url or image_path, image_path=image_path,
+        url = _present(fields, context, f"gallery[{index}].url", _url(fields, f"gallery[{index}].url", item.get("url")))
+        image_path, image_dark = _image(fields, context, f"gallery[{index}].image_path", item.get("image_path"))
+        if not image_path:  # Minimal Mistakes: the linked image is its own thumbnail
+            image_path, image_dark = url, found_twin(url, fields.rel, context.content_files)
+        if not image_path:  # nothing left to show
+            continue
+        items.append(GalleryItem(url=url or image_path, image_path=image_path, image_dark=image_dark,
                                  alt=str(item.get("alt") or ""), title=str(item.get("title") or "")))
     return tuple(items)
 

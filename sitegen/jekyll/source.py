@@ -11,7 +11,7 @@ from typing import Any, Iterator
 import yaml
 
 from sitegen.errors import InputError
-from sitegen.frontmatter import FrontMatter, load_yaml_mapping, split_front_matter
+from sitegen.frontmatter import FrontMatter, dotted_key_lines, load_yaml_mapping, split_front_matter
 
 CONFIG_NAMES = ("_config.yml", "_config.yaml")
 # What Jekyll never publishes, and the files of a repository that are not the site.
@@ -68,21 +68,7 @@ def read_yaml(src: Path, rel: str, shown: str) -> JekyllConfig:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(where, None, f"cannot be read: {exc}", "save it as UTF-8 text") from None
     data, _ = load_yaml_mapping(text, where, first_line=1, what=rel) if text.strip() else ({}, {})
-    return JekyllConfig(data, _key_lines(yaml.compose(text, Loader=yaml.SafeLoader)), rel)
-
-
-def _key_lines(node: yaml.Node | None, key: str = "", found: dict[str, int] | None = None) -> dict[str, int]:
-    found = {} if found is None else found
-    if isinstance(node, yaml.MappingNode):
-        for name, value in node.value:
-            inner = f"{key}.{name.value}" if key else str(name.value)
-            found.setdefault(inner, name.start_mark.line + 1)
-            _key_lines(value, inner, found)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            found.setdefault(f"{key}[{index}]", item.start_mark.line + 1)
-            _key_lines(item, f"{key}[{index}]", found)
-    return found
+    return JekyllConfig(data, dotted_key_lines(yaml.compose(text, Loader=yaml.SafeLoader)), rel)
 
 
 def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
