@@ -7,6 +7,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from conftest import post, read, run_cli, write
 from test_publish import Server
 
@@ -22,6 +24,16 @@ CONFIG = 'title = "Search test"\nbase_url = "/repo/"\nposts_per_page = 1\n'
 INDEXED = {"/posts/alpha/", "/posts/beta/", "/posts/gamma/", "/about/"}
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The site above, built once with --strict (the tests below that build it again leave it as it was)."""
+    root = tmp_path_factory.mktemp("search")
+    write(root, {**POSTS, "sitegen.toml": CONFIG})
+    result = run_cli("build", "--strict", cwd=root)
+    assert result.code == 0, result.text
+    return root
+
+
 def fragments(root: Path) -> dict[str, dict]:
     """Every page Pagefind indexed: its URL and its record (content, meta, filters)."""
     records = [json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd"):])
@@ -29,10 +41,8 @@ def fragments(root: Path) -> dict[str, dict]:
     return {record["url"]: record for record in records}
 
 
-def test_the_index_holds_the_posts_and_pages_and_no_listing(site):
-    root = site(POSTS, CONFIG)
-    result = run_cli("build", "--strict", cwd=root)
-    assert result.code == 0, result.text
+def test_the_index_holds_the_posts_and_pages_and_no_listing(built):
+    root = built
     entry = json.loads(read(root, "pagefind/pagefind-entry.json"))
     assert [language["page_count"] for language in entry["languages"].values()] == [4]
     records = fragments(root)
@@ -56,9 +66,8 @@ def test_the_index_holds_the_posts_and_pages_and_no_listing(site):
     assert checked.code == 0, checked.text
 
 
-def test_an_unchanged_rebuild_keeps_the_index_files_and_their_times(site):
-    root = site(POSTS, CONFIG)
-    assert run_cli("build", cwd=root).code == 0
+def test_an_unchanged_rebuild_keeps_the_index_files_and_their_times(built):
+    root = built
     entry = root / "site/pagefind/pagefind-entry.json"
     before = {p: p.stat().st_mtime_ns for p in (root / "site/pagefind").rglob("*") if p.is_file()}
     os.utime(entry, ns=(1, 1))  # a time no build would give it
@@ -76,21 +85,24 @@ def test_search_false_builds_no_index_and_no_box(site):
     assert "site-search" not in page and "search.js" not in page and "search.css" not in page
 
 
-def test_an_indexer_that_fails_is_an_error_and_the_last_site_stays(site, tmp_path):
-    root = site(POSTS, CONFIG)
-    assert run_cli("build", cwd=root).code == 0
+def test_an_indexer_that_fails_is_an_error_and_the_last_site_stays(built, tmp_path):
+    root = built
     before = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
-    write(root, {"content/posts/2024-04-01-delta.md": post("Delta", "Slow delta waves.")})
+    added = root / "content/posts/2024-04-01-delta.md"
+    added.write_text(post("Delta", "Slow delta waves."))
     broken = tmp_path / "pagefind"
     broken.write_text("#!/bin/sh\necho 'Error: the index cannot be written' >&2\nexit 3\n")
     broken.chmod(0o755)
-    for binary, said in ((broken, "Pagefind failed (exit status 3): Error: the index cannot be written"),
-                         (tmp_path / "missing", "the Pagefind indexer cannot run")):
-        result = run_cli("build", cwd=root, env={"PAGEFIND_BINARY_PATH": str(binary)})
-        assert result.code == 1 and said in result.text, result.text
-        assert "set search = false" in result.text and "Traceback" not in result.text
-        after = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
-        assert after == before  # the delta post is not there: nothing was swapped in
+    try:
+        for binary, said in ((broken, "Pagefind failed (exit status 3): Error: the index cannot be written"),
+                             (tmp_path / "missing", "the Pagefind indexer cannot run")):
+            result = run_cli("build", cwd=root, env={"PAGEFIND_BINARY_PATH": str(binary)})
+            assert result.code == 1 and said in result.text, result.text
+            assert "set search = false" in result.text and "Traceback" not in result.text
+            after = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+            assert after == before  # the delta post is not there: nothing was swapped in
+    finally:
+        added.unlink()
 
 
 def test_own_templates_without_the_marker_get_a_warning_and_no_index(site):
@@ -102,9 +114,8 @@ def test_own_templates_without_the_marker_get_a_warning_and_no_index(site):
     assert not (root / "site/pagefind").exists()
 
 
-def test_sitegen_serve_serves_the_index_under_the_base_path(site):
-    root = site(POSTS, CONFIG)
-    server = Server(root)
+def test_sitegen_serve_serves_the_index_under_the_base_path(built):
+    server = Server(built)
     try:
         status, text = server.get("/repo/pagefind/pagefind-entry.json")
         assert status == 200 and '"page_count":4' in text, text

@@ -1,8 +1,8 @@
 /* The header's search box, on Pagefind's JavaScript API (site/pagefind/pagefind.js, written by the build).
    - the index loads on first use (focus, "/" or the phone's search button), not with every page;
-   - "/" focuses the box (not while typing in another field), Escape closes the results, the arrow keys move
-     through them, Enter opens the chosen one (or the first);
-   - on a phone the box folds behind a button and opens below the header, so the header keeps one row;
+   - the header's button opens the box below the header; "/" opens it too (not while typing in another
+     field); the arrow keys move through the results, Enter opens the chosen one (or the first), Escape
+     or a click elsewhere closes the box;
    - a page opened from disk (file://) cannot load the index: the box says the site must be served.
    Pagefind finds its files, and makes the results' URLs, from where pagefind.js was loaded, so both
    follow the site's base path. */
@@ -25,7 +25,9 @@
     if (!engine) {
       var source = new URL(form.getAttribute("data-index-src"), document.baseURI).href;
       engine = import(source).then(function (pagefind) {
-        return Promise.resolve(pagefind.options({ excerptLength: 22 })).then(function () { return pagefind; });
+        return Promise.resolve(pagefind.options({ excerptLength: 22 }))
+          .then(function () { return pagefind.init(); }) // its metadata and WebAssembly, before the first word
+          .then(function () { return pagefind; });
       });
       engine.catch(function () { engine = null; }); // a network hiccup: the next search tries again
     }
@@ -37,12 +39,15 @@
     input.setAttribute("aria-expanded", open ? "true" : "false");
   }
 
-  // The phone's folded box: the button opens it below the header.
-  function setUnfolded(unfolded, focusButton) {
-    form.classList.toggle("is-open", unfolded);
-    toggle.setAttribute("aria-expanded", unfolded ? "true" : "false");
-    if (unfolded) input.focus();
-    else if (focusButton) toggle.focus();
+  function setBoxOpen(open, focusButton) {
+    form.classList.toggle("is-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) {
+      input.focus();
+    } else {
+      setOpen(false);
+      if (focusButton) toggle.focus();
+    }
   }
 
   function say(text) {
@@ -162,14 +167,8 @@
       if (chosen && !panel.hidden) window.location.assign(chosen.querySelector("a").href);
     } else if (event.key === "Escape") {
       event.preventDefault(); // a search field would clear itself; the term stays for the next look
-      if (!panel.hidden) setOpen(false);
-      else if (folded() && form.classList.contains("is-open")) setUnfolded(false, true);
+      setBoxOpen(false, true);
     }
-  }
-
-  // On a phone the box is folded behind its button (the stylesheet shows the button only there).
-  function folded() {
-    return toggle.offsetWidth > 0;
   }
 
   function typingElsewhere(target) {
@@ -184,7 +183,7 @@
       if (window.location.protocol !== "file:") load();
       if (input.value.trim() && (options().length || status.textContent)) setOpen(true);
     });
-    toggle.addEventListener("click", function () { setUnfolded(!form.classList.contains("is-open")); });
+    toggle.addEventListener("click", function () { setBoxOpen(!form.classList.contains("is-open")); });
     list.addEventListener("mousemove", function (event) {
       var item = event.target.closest && event.target.closest(".site-search__result");
       if (item) choose(Array.prototype.indexOf.call(options(), item));
@@ -192,13 +191,10 @@
     document.addEventListener("keydown", function (event) {
       if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || typingElsewhere(event.target)) return;
       event.preventDefault();
-      if (folded()) setUnfolded(true);
-      else input.focus();
+      setBoxOpen(true);
     });
     document.addEventListener("click", function (event) {
-      if (form.contains(event.target)) return;
-      setOpen(false);
-      if (form.classList.contains("is-open")) setUnfolded(false);
+      if (!form.contains(event.target)) setBoxOpen(false);
     });
   }
 
