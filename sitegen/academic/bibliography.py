@@ -55,9 +55,11 @@ class Bibliography:
         return engine_for(self.digest, lambda: Engine(self.style_xml, [to_csl(e) for e in self.entries]))
 
     def marked_engine(self) -> Engine:
-        """An engine whose items mark the site author's names: for the publications page."""
+        """An engine whose items mark the site author's names, and that lists every author: for the
+        publications page."""
         me = MeMatcher(self.me)
-        return engine_for(self.digest + ":me", lambda: Engine(self.style_xml, [to_csl(e, me) for e in self.entries]))
+        return engine_for(self.digest + ":me", lambda: Engine(self.style_xml, [to_csl(e, me) for e in self.entries],
+                                                              every_name=True))
 
     def is_mine(self, entry: BibEntry) -> bool:
         me = MeMatcher(self.me)

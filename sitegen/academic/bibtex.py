@@ -159,7 +159,8 @@ def _entry(block: model.Entry, strings: dict[str, str], shown: str) -> tuple[Bib
 
 def _as_written(block: model.Entry) -> str:
     fields = [f"  {f.key} = {f.value.strip()}" for f in block.fields if f.key.lower() not in HIDDEN_FIELDS]
-    return f"@{block.entry_type}{{{block.key},\n" + ",\n".join(fields) + "\n}"
+    written = re.match(r"\s*@\s*(\w+)", block.raw or "")  # bibtexparser gives the type in lower case
+    return f"@{written.group(1) if written else block.entry_type}{{{block.key},\n" + ",\n".join(fields) + "\n}"
 
 
 def _resolve(raw: str, strings: dict[str, str]) -> tuple[str, list[str]]:

@@ -4,6 +4,7 @@ author's family names can be wrapped in invisible marks that `mark_me` turns int
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from typing import Any
 
@@ -46,6 +47,8 @@ def to_csl(entry: BibEntry, me: "MeMatcher | None" = None) -> dict[str, Any]:
             item[variable] = _text(entry.get(field))
     if not entry.text("url").startswith(("https://", "http://")):
         item.pop("URL", None)  # a javascript: or local "url" is not written out
+    if "DOI" in item:
+        item["DOI"] = _text(bare_doi(entry.text("doi")))
     container = entry.get("journal") or entry.get("journaltitle") or entry.get("booktitle")
     if container:
         item["container-title"] = _text(container)
@@ -68,6 +71,11 @@ def to_csl(entry: BibEntry, me: "MeMatcher | None" = None) -> dict[str, Any]:
         if names:
             item[variable] = names
     return item
+
+
+def bare_doi(value: str) -> str:
+    """'https://doi.org/10.1/x', 'doi:10.1/x' -> '10.1/x' (JabRef and some exports write the whole URL)."""
+    return re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", value.strip(), flags=re.I)
 
 
 def is_arxiv(entry: BibEntry) -> bool:

@@ -44,3 +44,7 @@ class PublicationsOptions:
                                                 "(any entry can still be cited)")
     title: str = option_field(str, "Publications", "the page's title", check=_nonempty)
     permalink: str = option_field(str, "publications/", "where the page goes", check=_nonempty)
+
+    def __post_init__(self) -> None:  # TOML gives lists; the config is hashed (the theme's partials are cached by it)
+        for name in ("bib", "aliases"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from sitegen.academic.bibliography import Bibliography
 from sitegen.academic.bibtex import BibEntry
-from sitegen.academic.csl import TYPE_NAMES, csl_type, is_arxiv, mark_me
+from sitegen.academic.csl import TYPE_NAMES, bare_doi, csl_type, is_arxiv, mark_me
 from sitegen.academic.options import PublicationsOptions
 from sitegen.errors import Diagnostic, warning
 from sitegen.html_policy import refused_scheme
@@ -103,7 +103,7 @@ def entry_links(entry: BibEntry, content_files: frozenset[str], problems: list[D
     """The entry's links from its fields; a local file that is not in content/ is a warning at its
     field's line, and left out."""
     links = []
-    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", entry.text("doi").strip(), flags=re.I)
+    doi = bare_doi(entry.text("doi"))
     if doi:
         links.append(EntryLink("doi", "DOI", "https://doi.org/" + quote(doi, safe="/:;()._-<>")))
     if is_arxiv(entry):

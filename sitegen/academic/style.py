@@ -70,6 +70,15 @@ def style_problem(data: bytes) -> tuple[str, int | None] | None:
     return None
 
 
+def without_et_al(style_xml: bytes) -> bytes:
+    """The style with no "et al." anywhere: a publications page shows every author (the site's among them)."""
+    root = etree.parse(BytesIO(style_xml), etree.XMLParser(no_network=True, resolve_entities=False)).getroot()
+    for element in root.iter(f"{_CSL}bibliography", f"{_CSL}name", f"{_CSL}names", f"{_CSL}style"):
+        for attribute in ("et-al-min", "et-al-use-first", "et-al-subsequent-min", "et-al-subsequent-use-first"):
+            element.attrib.pop(attribute, None)
+    return etree.tostring(root)
+
+
 @dataclass(frozen=True, slots=True)
 class CiteItem:
     """One cited key with its prefix, locator (label, value) and suffix, as the author wrote them."""
@@ -95,11 +104,11 @@ def parse_locator(text: str) -> tuple[tuple[str, str] | None, str]:
 class Engine:
     """citeproc-py for one style and one bibliography (CSL-JSON items, HTML-escaped already)."""
 
-    def __init__(self, style_xml: bytes, items: Sequence[dict[str, Any]]) -> None:
+    def __init__(self, style_xml: bytes, items: Sequence[dict[str, Any]], every_name: bool = False) -> None:
         from citeproc import CitationStylesStyle
         from citeproc.source.json import CiteProcJSON
 
-        self.style = CitationStylesStyle(BytesIO(style_xml), validate=False)
+        self.style = CitationStylesStyle(BytesIO(without_et_al(style_xml) if every_name else style_xml), validate=False)
         self.source = CiteProcJSON(items)
         self._blank_items = [_blanked(item) for item in items]
         self._blank = None
@@ -223,6 +232,7 @@ _ENGINES: dict[str, Engine] = {}
 def engine_for(digest: str, make: Callable[[], Engine]) -> Engine:
     """This process's engine for a bibliography (by its digest): citeproc-py takes a while to set up."""
     if digest not in _ENGINES:
-        _ENGINES.clear()  # one build's bibliography at a time
+        if len(_ENGINES) >= 4:  # a build has two (posts' and the page's); a dev server's next build, two more
+            _ENGINES.clear()
         _ENGINES[digest] = make()
     return _ENGINES[digest]
