@@ -425,3 +425,37 @@ def test_network_hides_edges_below_the_threshold():
     assert len(edges.get_segments()) == 2  # symmetric: each pair once; the 0.1 edge never shows
     colours = edges.get_colors()
     assert colours[0][0] > colours[0][2] and colours[1][2] > colours[1][0]  # excitatory red, inhibitory blue
+
+
+# ---------------------------------------------------------------- text on a phone
+
+
+@pytest.mark.parametrize("name", KINDS.names())
+@pytest.mark.parametrize("width, height, dpi", [(640, 400, 100), (600, 450, 100), (500, 450, 100), (640, 480, 80)])
+def test_every_text_is_legible_when_a_phone_shows_the_figure(name, width, height, dpi):
+    """Each piece of text a kind draws is at least 9 CSS px when a 390-px phone shows the figure 356 px
+    wide (tick labels, titles, the frame label, colour bar and legend text, node labels)."""
+    from matplotlib.text import Text
+
+    from sitegen.animation.styles import PHONE_FIGURE_WIDTH, PHONE_MIN_TEXT, FigureStyle, legible_fonts
+
+    style = FigureStyle("light", "#fcfcfb", "#1d2125", "#0b7285").rc() | legible_fonts(width, dpi)
+    named = {"labels": [f"n{k}" for k in range(6)]} if name == "network" else {}
+    data, params = case(name, **named)
+    with matplotlib.rc_context(style):
+        figure = make_figure(width, height, dpi)
+        scene = KINDS[name].draw(figure, data, params)
+        list(render_frames(scene, [0]))
+        texts = [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert texts
+    shown = {t.get_text(): t.get_fontsize() * dpi / 72 * PHONE_FIGURE_WIDTH / width for t in texts}
+    assert min(shown.values()) >= PHONE_MIN_TEXT - 1e-6, {k: round(v, 1) for k, v in shown.items() if v < PHONE_MIN_TEXT}
+
+
+def test_fonts_grow_with_the_figure_and_stay_within_bounds():
+    from sitegen.animation.styles import legible_fonts
+
+    assert legible_fonts(400, 100)["font.size"] == 10.0  # small figures keep matplotlib's size
+    assert 11.0 < legible_fonts(640, 100)["font.size"] < 12.0
+    assert legible_fonts(1600, 100)["font.size"] == legible_fonts(800, 100)["font.size"] < 15  # capped
+    assert legible_fonts(640, 100)["axes.titlesize"] > legible_fonts(640, 100)["font.size"]

@@ -19,7 +19,7 @@ from sitegen.hashing import DigestMemo
 from sitegen.animation.limits import check_before_loading, check_natural_frames, max_frames
 from sitegen.model import Post
 from sitegen.sizes import parse_bytes
-from sitegen.animation.styles import variant_styles
+from sitegen.animation.styles import legible_fonts, variant_styles
 
 # Keys that change only the page around the animation, not its files.
 # Bumped when the way scripts are run and their frames taken changes (2: through Animation.save).
@@ -93,7 +93,7 @@ def _plan_one(directive: Directive, post_dir: Path, config: SiteConfig, memo: Di
     styles = variant_styles(config.theme)
     jobs = []
     for variant in options["variants"]:
-        style = styles[variant].rc()
+        style = styles[variant].rc() | (legible_fonts(width, dpi) if directive.kind else {})
         key_inputs = {
             "renderer": RENDERER_VERSION, "versions": versions,
             "kind": directive.kind, "params": dict(directive.params),

@@ -2,6 +2,7 @@
 the page as if drawn for it. Colormaps are left alone: they carry the data."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,22 @@ class FigureStyle:
             "font.size": 10, "axes.titlesize": 11, "axes.titleweight": "bold",
             "image.cmap": "viridis",
         }
+
+
+# A 390-px phone shows a figure about 356 CSS px wide; text inside it should still be 9 CSS px or more.
+PHONE_FIGURE_WIDTH = 356
+PHONE_MIN_TEXT = 9
+WIDEST_LEGIBLE = 800  # figures up to this many pixels wide get text that stays legible on a phone
+
+
+def legible_fonts(width: int, dpi: float) -> dict[str, Any]:
+    """Font sizes for a built-in kind's figure `width` pixels wide at `dpi`, so its smallest text (tick
+    labels, at font.size) is at least PHONE_MIN_TEXT CSS px when a phone shows the figure
+    PHONE_FIGURE_WIDTH px wide: never below matplotlib's 10 pt, and no larger than a figure
+    WIDEST_LEGIBLE px wide needs. Authors' scripts keep their own sizes."""
+    pixels = PHONE_MIN_TEXT * min(width, WIDEST_LEGIBLE) / PHONE_FIGURE_WIDTH
+    size = max(math.ceil(pixels * 72 / dpi * 10) / 10, 10.0)
+    return {"font.size": size, "axes.titlesize": round(size * 1.1, 1)}
 
 
 def _mix(a: str, b: str, amount: float) -> str:

@@ -229,7 +229,7 @@ def _labels(ax, positions: np.ndarray, labels: list[str] | None) -> list:
     """Node names just above-right of each node (drawn over the moving edges)."""
     if not labels:
         return []
-    return [ax.annotate(name, xy, xytext=(4, 4), textcoords="offset points", fontsize="small", zorder=4)
+    return [ax.annotate(name, xy, xytext=(4, 4), textcoords="offset points", zorder=4)
             for name, xy in zip(labels, positions)]
 
 
