@@ -81,6 +81,11 @@ def shown_twin(page, selector: str) -> str:
     return page.evaluate(VISIBLE_TWIN, pair)
 
 
+def fetched_files(page) -> list[str]:
+    """Every URL the page has fetched so far (Resource Timing)."""
+    return page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+
+
 def assert_no_broken_images(page) -> None:
     page.evaluate("document.querySelectorAll('img').forEach(i => { if (i.getClientRects().length) i.loading = 'eager'; })")
     page.wait_for_function("[...document.images].filter(i => i.getClientRects().length).every(i => i.complete)")
@@ -90,34 +95,27 @@ def assert_no_broken_images(page) -> None:
 
 def test_the_toggle_switches_a_figure_to_its_twin_and_back(open_page):
     page, watch = open_page(POST)
-    requested: list[str] = []
-    page.on("request", lambda request: requested.append(request.url))
     body = ".prose .dark-twin"
     assert shown_twin(page, body).endswith("/assets/img/net.svg")
+    assert not [url for url in fetched_files(page) if url.endswith("net.dark.svg")]  # not before it shows
     page.locator("#theme-toggle").click()
     assert theme(page) == "dark"
     assert shown_twin(page, body).endswith("/assets/img/net.dark.svg")
     page.locator("#theme-toggle").click()
     assert theme(page) == "light"
     assert shown_twin(page, body).endswith("/assets/img/net.svg")
-    assert any(url.endswith("net.dark.svg") for url in requested)  # fetched when first shown, not before
     assert_no_broken_images(page)
     watch.assert_clean()
 
 
-def test_a_dark_system_starts_on_the_twin_and_never_fetches_the_light_one(browser, site_url):  # noqa: F811
-    context = browser.new_context(viewport=DESKTOP, color_scheme="dark")
-    try:
-        page = context.new_page()
-        requested: list[str] = []
-        page.on("request", lambda request: requested.append(request.url))
-        page.goto(site_url + POST, wait_until="load")
-        assert theme(page) == "dark"
-        assert shown_twin(page, ".prose .dark-twin").endswith("/assets/img/net.dark.svg")
-        page.wait_for_timeout(300)
-        assert not [url for url in requested if url.endswith("/assets/img/net.svg")], requested
-    finally:
-        context.close()
+def test_a_dark_system_starts_on_the_twin_and_never_fetches_the_light_one(open_page):
+    page, watch = open_page(POST, color_scheme="dark")  # and no stored choice
+    assert theme(page) == "dark"
+    assert shown_twin(page, ".prose .dark-twin").endswith("/assets/img/net.dark.svg")
+    page.wait_for_timeout(300)
+    fetched = fetched_files(page)
+    assert not [url for url in fetched if url.endswith("/assets/img/net.svg")], fetched
+    watch.assert_clean()
 
 
 def test_the_cards_teaser_uses_its_twin_and_a_missing_one_shows_no_media(open_page):
