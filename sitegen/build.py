@@ -23,6 +23,8 @@ from sitegen.assemble import Site, assemble
 from sitegen.cache import RenderCache
 from sitegen.cache_cmd import record_build
 from sitegen.check import check_site
+from sitegen.cv import CV, cv_page, read_cv
+from sitegen.cv.bibliography import publications_html
 from sitegen.figures import Figures
 from sitegen.hashing import DigestMemo
 from sitegen.progress import Progress
@@ -138,10 +140,12 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     figures = Figures.for_theme(theme, animations.variants, downloads(plans))
     bibliography, cited = clock.lap("bibliography", load_bibliography(config))
     posts, converted = clock.lap("markdown", convert_all(planned.posts, planned.sources, config, figures, bibliography))
-    others = [*site_files(planned.sources, theme, inputs_of(plans, root) | _bib_files(bibliography, root)),
+    cv, read = clock.lap("cv", read_cv(config, _renderer()))
+    others = [*site_files(planned.sources, theme, inputs_of(plans, root) | _bib_files(bibliography, root) | _cv_file(cv)),
               *animations.outputs, *download_files(plans, root)]
     made, listed = clock.lap("publications", publications_page(
         bibliography, posts, frozenset(s.rel for s in planned.sources), config.publications))
+    made += [cv_page(cv, config, publications_html(bibliography))] if cv else []
     site, assembled = clock.lap("assemble", assemble(posts, config, theme, others, made))
     pages, rendered = clock.lap("render", render_pages(site, theme))
     found = [*planned.diagnostics, *animated, *cited, *converted, *listed, *assembled, *rendered]
@@ -281,6 +285,11 @@ def site_files(sources: Iterable[SourceFile], theme: Theme, inputs: frozenset[Pa
 def _bib_files(bibliography: Bibliography, root: Path) -> frozenset[Path]:
     """The .bib files are read, not published (they may hold notes and the paths of local files)."""
     return frozenset((root / rel).resolve() for rel in bibliography.files)
+
+
+def _cv_file(cv: CV | None) -> frozenset[Path]:
+    """The CV file is read, not published (it may hold a phone number or an address)."""
+    return frozenset([cv.path.resolve()]) if cv else frozenset()
 
 
 def _output_problems(config: SiteConfig) -> list[Diagnostic]:

@@ -128,6 +128,20 @@ class Limits:
         return parse_bytes(self.max_data_size)
 
 
+def _cv_path(value: str) -> Verdict:
+    if value and (value.startswith("/") or ".." in value.replace("\\", "/").split("/")):
+        return "must be a path inside the site folder, like 'content/cv.yaml'"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class CVOptions:
+    file: str = option_field(str, "", "the CV in the JSON Resume schema (YAML or JSON), a path in the site folder; "
+                                      "'': content/cv.yaml, cv.yml or cv.json if there is one", check=_cv_path)
+    title: str = option_field(str, "Curriculum vitae", "the CV page's title", check=_nonempty)
+    permalink: str = option_field(str, "cv/", "where the CV page goes", check=_nonempty)
+
+
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
     root: Path = Path(".")
@@ -155,6 +169,7 @@ class SiteConfig:
     render: RenderOptions = field(default_factory=RenderOptions)
     markdown: MarkdownOptions = field(default_factory=MarkdownOptions)
     limits: Limits = field(default_factory=Limits)
+    cv: CVOptions = field(default_factory=CVOptions)
     publications: PublicationsOptions = field(default_factory=PublicationsOptions)
     defaults: tuple[FrontMatterDefault, ...] = option_field(
         list, (), "front matter for the files that do not set it, as in Jekyll: [[defaults]] tables of "
@@ -187,7 +202,7 @@ TOP_LEVEL = Schema.of_dataclass(SiteConfig, words=TOML)
 TABLES: dict[str, tuple[Schema, type]] = {
     name: (Schema.of_dataclass(owner, prefix=f"{name}.", words=TOML), owner)
     for name, owner in (("author", Author), ("theme", ThemeOptions), ("render", RenderOptions),
-                        ("markdown", MarkdownOptions), ("limits", Limits),
+                        ("markdown", MarkdownOptions), ("limits", Limits), ("cv", CVOptions),
                         ("publications", PublicationsOptions))
 }
 
