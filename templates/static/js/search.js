@@ -1,5 +1,5 @@
 /* The header's search box, on Pagefind's JavaScript API (site/pagefind/pagefind.js, written by the build).
-   - the index loads on first use (focus, "/" or the phone's search button), not with every page;
+   - the index loads when the box first opens, not with every page;
    - the header's button opens the box below the header; "/" opens it too (not while typing in another
      field); the arrow keys move through the results, Enter opens the chosen one (or the first), Escape
      or a click elsewhere closes the box;
