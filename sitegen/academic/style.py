@@ -160,9 +160,12 @@ class Session:
         engine = self.engine
         parts = []
         for item in items:
-            names, rest, whole = self._parts(item)
-            shown = html.escape(item.prefix) + (rest if item.suppress_author or in_text else whole) + html.escape(item.suffix)
-            parts.append((names or self._short_names(item.key), shown, item.key))
+            if item.suppress_author or in_text:  # where the names are is found by a second rendering
+                names, shown, _ = self._parts(item)
+                names = names or self._short_names(item.key)
+            else:
+                names, shown = "", self._render(self._bibliography, item)
+            parts.append((names, html.escape(item.prefix) + shown + html.escape(item.suffix), item.key))
         if in_text:
             return engine.delimiter.join(link(key, f"{names} {engine.prefix}{shown}{engine.suffix}".strip())
                                          for names, shown, key in parts)
