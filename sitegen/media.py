@@ -5,7 +5,7 @@ A dark twin is the version of a figure drawn for the dark theme: `fig.dark.svg` 
 (found by name, any image suffix), or named by the author (`{: data-dark="…"}` on a Markdown image,
 `header.teaser_dark`). The page holds both as two <img>s in a <span class="dark-twin">; the theme's
 CSS shows the one that matches <html data-theme>, and both are lazy, so the hidden one is never fetched
-(see docs/theming.md, "Dark mode")."""
+(docs/theming.md, "Dark mode for figures")."""
 from __future__ import annotations
 
 import difflib
@@ -24,6 +24,7 @@ DARK_ATTRIBUTE = "data-dark"
 TWIN, LIGHT, DARK = "dark-twin", "dark-twin__light", "dark-twin__dark"
 _PAGE_SUFFIXES = ("", ".html", ".htm", ".xml")  # what a root path names when it is a page sitegen writes
 _IMG = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
+_DARK_IMG = re.compile(r'<img\b[^<>]*\sclass="{}[\s"][^<>]*>'.format(DARK))
 
 
 def content_path(site_path: str) -> str:
@@ -99,6 +100,11 @@ def twin_pair(attrs: dict[str, str], dark: str) -> str:
     return f'<span class="{TWIN}">{_tag(light)}{_tag(twin)}</span>'
 
 
+def light_only(markup: str) -> str:
+    """`markup` with the dark image of each pair left out: for feeds, where no stylesheet hides one."""
+    return _DARK_IMG.sub("", markup) if DARK in markup else markup
+
+
 def _classes(existing: str, added: str) -> str:
     return " ".join([added, *existing.split()])
 
@@ -108,6 +114,8 @@ def _tag(attrs: dict[str, str]) -> str:
 
 
 class _FirstTag(HTMLParser):
+    """The attributes of the first tag fed to it, character references decoded."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.attrs: dict[str, str] = {}

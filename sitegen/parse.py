@@ -333,14 +333,14 @@ def _header(fields: _Fields, renderer: MarkdownRenderer, context: ParseContext) 
     if named:  # `teaser: animation` or `teaser: animation:2` (1-based): the card plays that animation
         teaser, teaser_ref = "", int(named.group(1) or 1) - 1
     caption = str(raw.get("caption") or "")
-    raw_teaser = teaser
+    teaser_named = bool(str(teaser or "").strip())
     teaser, teaser_dark = _image(fields, context, teaser_key, teaser, raw.get("teaser_dark"))
     image, image_dark = _image(fields, context, "header.image", raw.get("image"), raw.get("image_dark"))
     overlay, overlay_dark = _image(fields, context, "header.overlay_image", raw.get("overlay_image"),
                                    raw.get("overlay_image_dark"))
     return Header(
         teaser=teaser, teaser_dark=teaser_dark, image=image, image_dark=image_dark,
-        overlay_image=overlay, overlay_image_dark=overlay_dark, teaser_missing=bool(str(raw_teaser or "").strip() and not teaser),
+        overlay_image=overlay, overlay_image_dark=overlay_dark, teaser_missing=teaser_named and not teaser,
         overlay_color=_css_colour(raw.get("overlay_color")), overlay_filter=_overlay_filter(raw.get("overlay_filter")),
         caption_html=sanitize(renderer.render_inline(caption)) if caption else "",
         og_image=_present(fields, context, "header.og_image", _url(fields, "header.og_image", raw.get("og_image"))),

@@ -11,6 +11,7 @@ from pygments.formatters import HtmlFormatter
 
 from sitegen import __version__
 from sitegen.config import SiteConfig
+from sitegen.media import light_only
 from sitegen.model import OutputFile, Page
 from sitegen.slugs import slugify
 from sitegen.urls import absolute_url, localize, rewrite_urls, site_path
@@ -49,7 +50,8 @@ class Theme:
             undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        env.filters.update(datefmt=_datefmt, iso=_iso, slugify=slugify, absolute_links=self._absolute_links)
+        env.filters.update(datefmt=_datefmt, iso=_iso, slugify=slugify, absolute_links=self._absolute_links,
+                           light_only=light_only)
         env.globals.update(
             site=self.config, url=site_path, generator=f"sitegen {__version__}",
             abs_url=lambda path="": absolute_url(self.config.url, self.config.base_url, site_path(path)),
