@@ -20,12 +20,13 @@ from sitegen.config import SiteConfig
 from sitegen.errors import Diagnostic, InputError, did_you_mean, error
 from sitegen.figures import Figures
 from sitegen.frontmatter import FrontMatter, split_front_matter
-from sitegen.html_policy import refused_scheme, sanitize_content
+from sitegen.html_policy import sanitize_content
 from sitegen.liquid.fragments import restore
 from sitegen.liquid.render import LiquidResult, has_liquid
 from sitegen.liquid.variables import PageInfo
 from sitegen.fields import Fields as _Fields
 from sitegen.markup import Fence, MarkdownRenderer, Rendered, plain_text
+from sitegen.front_images import FrontImages
 from sitegen.media import IMAGE_SUFFIXES as _IMAGE_SUFFIXES, content_path, found_twin, missing_hint, names_content_file, pair_images
 from sitegen.model import FrozenMap, GalleryItem, Header, Post, SidebarBlock, SourceFile
 from sitegen.scopes import FrontMatterDefault, file_type, with_defaults
@@ -188,7 +189,8 @@ def _build_post(outline: Outline, fields: _Fields, context: ParseContext, render
     for snippet, problem in rendered.problems:
         fields.warn(_line_of(fields, snippet.strip().splitlines()[0] if snippet.strip() else snippet), problem)
     description = _description(fields, rendered)
-    header, teaser_ref = _header(fields, renderer, context)
+    images = FrontImages(fields, context.content_files, context.content_dir)
+    header, teaser_ref = _header(fields, renderer, images)
     return Post(
         kind=source.kind, source=outline.shown, source_rel=source.rel, title=outline.title, slug=outline.slug,
         url_path=_url_path(source, outline.slug, date, fields, context), collection=source.collection,
@@ -197,7 +199,7 @@ def _build_post(outline: Outline, fields: _Fields, context: ParseContext, render
         description=description,
         excerpt_html=rendered.excerpt_html or f"<p>{html.escape(description)}</p>",
         content_html=finish_post(rendered.html, citer, fields, lambda needle: _line_of(fields, needle)), toc_html=sanitize_content(rendered.toc_html) if sanitizing else rendered.toc_html, show_toc=fields.flag("toc", False),
-        header=header, sidebar=_sidebar(fields, renderer, context), gallery=_gallery(fields, context),
+        header=header, sidebar=_sidebar(fields, renderer, images), gallery=_gallery(fields, images),
         tags=fields.words("tags"), categories=fields.words("categories", "category"),
         word_count=rendered.word_count,
         extra=FrozenMap({k: v for k, v in front.data.items() if k not in KNOWN_KEYS}),
@@ -298,25 +300,10 @@ def _shorten(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
-def _url(fields: _Fields, dotted: str, value: Any) -> str:
-    """A link or image path from front matter: external and root paths as written, relative ones
-    resolved. One that would run script is an error in every raw_html mode, and left out."""
-    text = str(value or "").strip()
-    if not text:
-        return ""
-    scheme = refused_scheme(text)
-    if scheme:
-        top_key = re.split(r"[.\[]", dotted, maxsplit=1)[0]
-        fields.fail(top_key, f"'{dotted}' is a {scheme}: URL, which sitegen never puts in a page",
-                    "link to a page or a file instead, e.g. /assets/img/figure.png or https://…")
-        return ""
-    return resolve_relative(text, fields.rel) or text
-
-
 _TEASER_ANIMATION = re.compile(r"^animation(?::(\d+))?$")
 
 
-def _header(fields: _Fields, renderer: MarkdownRenderer, context: ParseContext) -> tuple[Header, int | None]:
+def _header(fields: _Fields, renderer: MarkdownRenderer, images: FrontImages) -> tuple[Header, int | None]:
     raw = fields.front.data.get("header") or {}
     if not isinstance(raw, dict):
         fields.fail("header", "'header' must be a mapping", "e.g. 'header:\\n  teaser: /assets/img/teaser.png'")
@@ -334,38 +321,16 @@ def _header(fields: _Fields, renderer: MarkdownRenderer, context: ParseContext) 
         teaser, teaser_ref = "", int(named.group(1) or 1) - 1
     caption = str(raw.get("caption") or "")
     teaser_named = bool(str(teaser or "").strip())
-    teaser, teaser_dark = _image(fields, context, teaser_key, teaser, raw.get("teaser_dark"))
-    image, image_dark = _image(fields, context, "header.image", raw.get("image"), raw.get("image_dark"))
-    overlay, overlay_dark = _image(fields, context, "header.overlay_image", raw.get("overlay_image"),
-                                   raw.get("overlay_image_dark"))
+    teaser, teaser_dark = images.image(teaser_key, teaser, raw.get("teaser_dark"))
+    image, image_dark = images.image("header.image", raw.get("image"), raw.get("image_dark"))
+    overlay, overlay_dark = images.image("header.overlay_image", raw.get("overlay_image"), raw.get("overlay_image_dark"))
     return Header(
         teaser=teaser, teaser_dark=teaser_dark, image=image, image_dark=image_dark,
         overlay_image=overlay, overlay_image_dark=overlay_dark, teaser_missing=teaser_named and not teaser,
         overlay_color=_css_colour(raw.get("overlay_color")), overlay_filter=_overlay_filter(raw.get("overlay_filter")),
         caption_html=sanitize(renderer.render_inline(caption)) if caption else "",
-        og_image=_present(fields, context, "header.og_image", _url(fields, "header.og_image", raw.get("og_image"))),
+        og_image=images.present("header.og_image", raw.get("og_image")),
     ), teaser_ref
-
-
-def _image(fields: _Fields, context: ParseContext, dotted: str, value: Any, dark: Any = None) -> tuple[str, str]:
-    """A front-matter image and its dark twin (the `<key>_dark` value, else `name.dark.suffix` next to
-    it), as site paths. A missing one is left out (a warning at its key's line): no broken image."""
-    url = _present(fields, context, dotted, _url(fields, dotted, value))
-    if dark:
-        return url, _present(fields, context, f"{dotted}_dark", _url(fields, f"{dotted}_dark", dark)) if url else ""
-    return url, found_twin(url, fields.rel, context.content_files)
-
-
-def _present(fields: _Fields, context: ParseContext, dotted: str, url: str) -> str:
-    """`url`, or '' with a warning when it names a file of content/ that is not there."""
-    target = content_path(url)
-    if not url or is_external(url) or not names_content_file(url, context.content_files) or target in context.content_files:
-        return url
-    top_key = re.split(r"[.\[]", dotted, maxsplit=1)[0]
-    fields.warn(fields.front.line(dotted) or fields.front.line(top_key),
-                f"'{dotted}' names a file that does not exist: '{url}'",
-                missing_hint(target, context.content_files, context.content_dir))
-    return ""
 
 
 def _css_colour(value: Any) -> str:
@@ -380,12 +345,12 @@ def _overlay_filter(value: Any) -> str:
     return _css_colour(value)
 
 
-def _sidebar(fields: _Fields, renderer: MarkdownRenderer, context: ParseContext) -> tuple[SidebarBlock, ...]:
+def _sidebar(fields: _Fields, renderer: MarkdownRenderer, images: FrontImages) -> tuple[SidebarBlock, ...]:
     """Sidebar text is Markdown that may hold HTML (as in Minimal Mistakes), sanitised."""
     blocks = []
     for index, item in enumerate(fields.mapping_list("sidebar")):
         text = str(item.get("text") or "")
-        image, image_dark = _image(fields, context, f"sidebar[{index}].image", item.get("image"), item.get("image_dark"))
+        image, image_dark = images.image(f"sidebar[{index}].image", item.get("image"), item.get("image_dark"))
         blocks.append(SidebarBlock(
             title=str(item.get("title") or ""), image=image, image_dark=image_dark,
             image_alt=str(item.get("image_alt") or ""),
@@ -394,13 +359,13 @@ def _sidebar(fields: _Fields, renderer: MarkdownRenderer, context: ParseContext)
     return tuple(blocks)
 
 
-def _gallery(fields: _Fields, context: ParseContext) -> tuple[GalleryItem, ...]:
+def _gallery(fields: _Fields, images: FrontImages) -> tuple[GalleryItem, ...]:
     items = []
     for index, item in enumerate(fields.mapping_list("gallery")):
-        url = _present(fields, context, f"gallery[{index}].url", _url(fields, f"gallery[{index}].url", item.get("url")))
-        image_path, image_dark = _image(fields, context, f"gallery[{index}].image_path", item.get("image_path"))
+        url = images.present(f"gallery[{index}].url", item.get("url"))
+        image_path, image_dark = images.image(f"gallery[{index}].image_path", item.get("image_path"))
         if not image_path:  # Minimal Mistakes: the linked image is its own thumbnail
-            image_path, image_dark = url, found_twin(url, fields.rel, context.content_files)
+            image_path, image_dark = url, found_twin(url, fields.rel, images.files)
         if not image_path:  # nothing left to show
             continue
         items.append(GalleryItem(url=url or image_path, image_path=image_path, image_dark=image_dark,
