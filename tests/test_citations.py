@@ -135,7 +135,7 @@ def test_a_post_cites_through_the_cli_and_an_unknown_key_fails_at_its_line(site)
     root = site({
         "content/refs.bib": BIB,
         "content/posts/2024-01-02-cites.md": post("Cites", "Intro.\n\nAs [@lindqvist2024] showed, and @beer1995 too."),
-    }, config='[author]\nname = "Mara Lindqvist"\n[publications]\nbib = ["content/refs.bib"]\n')
+    }, config='search = false\n[author]\nname = "Mara Lindqvist"\n[publications]\nbib = ["content/refs.bib"]\n')
     result = run_cli("build", cwd=root)
     assert result.code == 0, result.text
     page = read(root, "posts/cites/index.html")

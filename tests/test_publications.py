@@ -16,6 +16,7 @@ from conftest import post, read, run_cli, write
 CORPUS = Path(__file__).parent / "bib_corpus"
 FILES = ("google_scholar.bib", "zotero_bbt.bib", "jabref.bib", "handwritten.bib")
 CONFIG = """title = "Bib corpus"
+search = false  # the index is not what these tests are about, and takes a while
 [author]
 name = "Mara Lindqvist"
 [publications]
@@ -192,7 +193,7 @@ BAD_BIB = """@article{good2020,
 
 def test_bad_input_fails_at_its_line_and_keeps_the_last_site(site):
     root = site({"content/publications.bib": "@article{ok, title = {Fine}, year = 2020}\n",
-                 "content/posts/2024-01-01-a.md": post("A", "Text.")})
+                 "content/posts/2024-01-01-a.md": post("A", "Text.")}, config="search = false\n")
     assert run_cli("build", cwd=root).code == 0
     before = read(root, "publications/index.html")
     write(root, {
@@ -200,7 +201,7 @@ def test_bad_input_fails_at_its_line_and_keeps_the_last_site(site):
         "more.bib": "@article{GOOD2020, title = {Case differs}, year = 2020}\n",
         "styles/bad.csl": '<?xml version="1.0"?>\n<style xmlns="http://purl.org/net/xbiblio/csl">\n  <info>\n</style>\n',
         "content/posts/2024-01-01-a.md": post("A", "Cites [@good202].", publication="notitle2032"),
-        "sitegen.toml": '[publications]\nbib = ["content/publications.bib", "more.bib", "gone.bib"]\n'
+        "sitegen.toml": 'search = false\n[publications]\nbib = ["content/publications.bib", "more.bib", "gone.bib"]\n'
                         'style = "styles/bad.csl"\n',
     })
     result = run_cli("build", cwd=root)
@@ -212,7 +213,7 @@ def test_bad_input_fails_at_its_line_and_keeps_the_last_site(site):
         "content/publications.bib:12: error: duplicate key 'good2020': the same key as the entry at line 1",
         "content/publications.bib:17: error: entry 'notitle2023' has no title (add title = {…})",
         "more.bib:1: error: duplicate key 'GOOD2020': the same key as the entry at content/publications.bib:1",
-        "sitegen.toml:2: error: [publications] bib names 'gone.bib', which does not exist",
+        "sitegen.toml:3: error: [publications] bib names 'gone.bib', which does not exist",
         "styles/bad.csl:4: error: not a usable CSL style: invalid XML: ",
         "content/posts/2024-01-01-a.md:3: error: no entry 'notitle2032' in content/publications.bib, more.bib, "
         "gone.bib (did you mean 'notitle2023'?)",
@@ -226,10 +227,10 @@ def test_bad_input_fails_at_its_line_and_keeps_the_last_site(site):
 
 def test_a_style_outside_the_site_and_too_large_a_file_are_refused(site, tmp_path):
     root = site({"content/publications.bib": "@article{ok, title = {Fine}, year = 2020}\n" + "%" * (9 * 2**20)},
-                config='[publications]\nstyle = "../elsewhere.csl"\n')
+                config='search = false\n[publications]\nstyle = "../elsewhere.csl"\n')
     result = run_cli("build", cwd=root)
     assert result.code == 1 and "Traceback" not in result.text
-    assert "sitegen.toml:2: error: 'publications.style' must be a path inside the site folder" in result.text
+    assert "sitegen.toml:3: error: 'publications.style' must be a path inside the site folder" in result.text
     assert "content/publications.bib: error: 9.0 MiB: larger than 8 MiB, the most one .bib file may be" in result.text
 
 
@@ -241,7 +242,7 @@ def test_a_csl_file_in_the_site_folder_is_used(site):
     root = site({"content/publications.bib": "@article{ok, title = {Fine}, author = {Beer, R.}, year = 2020}\n",
                  "styles/brackets.csl": numeric,
                  "content/posts/2024-01-01-a.md": post("A", "Cites [@ok, p. 2].")},
-                config='[publications]\nstyle = "styles/brackets.csl"\n')
+                config='search = false\n[publications]\nstyle = "styles/brackets.csl"\n')
     result = run_cli("build", cwd=root)
     assert result.code == 0, result.text
     assert '[<a class="citation__ref" href="#ref-ok">Beer, 2020, p. 2</a>]' in read(root, "posts/a/index.html")

@@ -18,7 +18,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 from sitegen.errors import Diagnostic, error, warning
 from sitegen.model import FrozenMap
 
-MAX_BIB_BYTES = 8 * 1024 * 1024  # one .bib file; a large lab's whole bibliography is a few MiB
+MAX_BIB_BYTES = 8 * 1024 * 1024  # one .bib file (checked before it is read); a large lab's bibliography is a few MiB
 MAX_ENTRIES = 5000  # over all the site's .bib files
 NAME_FIELDS = ("author", "editor")
 HIDDEN_FIELDS = frozenset({"abstract", "file", "files"})  # left out of the BibTeX a reader copies
@@ -88,9 +88,6 @@ def plain(text: str) -> str:
 
 def read_bib(text: str, shown: str) -> tuple[list[BibEntry], list[Diagnostic]]:
     """The entries of one .bib file's text and every problem in it (`shown`: the path in messages)."""
-    if len(text.encode("utf-8", "replace")) > MAX_BIB_BYTES:
-        return [], [error(shown, None, f"larger than {MAX_BIB_BYTES // 2**20} MiB, the most one .bib file may be",
-                          "split it into several files: [publications] bib = [\"a.bib\", \"b.bib\"]")]
     with _parser_messages() as messages:
         library = bibtexparser.parse_string(text, parse_stack=[])
     problems = [_failed(block, shown, messages) for block in library.failed_blocks]
@@ -101,9 +98,8 @@ def read_bib(text: str, shown: str) -> tuple[list[BibEntry], list[Diagnostic]]:
     entries = []
     for block in library.entries:
         entry, found = _entry(block, strings, shown)
+        entries.append(entry)
         problems += found
-        if entry is not None:
-            entries.append(entry)
     return entries, problems
 
 
@@ -137,7 +133,7 @@ def _parser_messages() -> Iterator[list[str]]:
         logger.propagate = propagate
 
 
-def _entry(block: model.Entry, strings: dict[str, str], shown: str) -> tuple[BibEntry | None, list[Diagnostic]]:
+def _entry(block: model.Entry, strings: dict[str, str], shown: str) -> tuple[BibEntry, list[Diagnostic]]:
     line = (block.start_line or 0) + 1
     problems: list[Diagnostic] = []
     raw: dict[str, str] = {}

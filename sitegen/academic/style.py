@@ -18,6 +18,7 @@ from sitegen.errors import Diagnostic, error
 
 DEFAULT_STYLE = "harvard-cite-them-right"  # the style citeproc-py ships
 _CSL = "{http://purl.org/net/xbiblio/csl}"
+_PARSER = etree.XMLParser(no_network=True, resolve_entities=False)
 BLANK = "\ue002"  # a stand-in author, to find where a style puts the names in a citation
 LOCATORS = {"p": "page", "pp": "page", "page": "page", "pages": "page", "chap": "chapter", "ch": "chapter",
             "chapter": "chapter", "sec": "section", "section": "section", "fig": "figure", "figure": "figure",
@@ -55,7 +56,7 @@ def load_style(name: str, root: Path, where: tuple[str, int | None]) -> tuple[by
 def style_problem(data: bytes) -> tuple[str, int | None] | None:
     """Why the XML cannot serve as a style (and the line), or None."""
     try:
-        root = etree.parse(BytesIO(data), etree.XMLParser(no_network=True, resolve_entities=False)).getroot()
+        root = etree.parse(BytesIO(data), _PARSER).getroot()
     except etree.XMLSyntaxError as exc:
         return f"invalid XML: {exc.msg}", exc.lineno
     if root.tag != f"{_CSL}style":
@@ -70,10 +71,11 @@ def style_problem(data: bytes) -> tuple[str, int | None] | None:
     return None
 
 
-def without_et_al(style_xml: bytes) -> bytes:
-    """The style with no "et al." anywhere: a publications page shows every author (the site's among them)."""
-    root = etree.parse(BytesIO(style_xml), etree.XMLParser(no_network=True, resolve_entities=False)).getroot()
-    for element in root.iter(f"{_CSL}bibliography", f"{_CSL}name", f"{_CSL}names", f"{_CSL}style"):
+def _safe_xml(style_xml: bytes, every_name: bool) -> bytes:
+    """The style as citeproc-py reads it: parsed here without entities (its own parser would resolve
+    them), and with `every_name` no "et al." anywhere (a publications page shows every author)."""
+    root = etree.parse(BytesIO(style_xml), _PARSER).getroot()
+    for element in root.iter(f"{_CSL}bibliography", f"{_CSL}name", f"{_CSL}names", f"{_CSL}style") if every_name else ():
         for attribute in ("et-al-min", "et-al-use-first", "et-al-subsequent-min", "et-al-subsequent-use-first"):
             element.attrib.pop(attribute, None)
     return etree.tostring(root)
@@ -101,6 +103,30 @@ def parse_locator(text: str) -> tuple[tuple[str, str] | None, str]:
     return None, text
 
 
+_XPATHS: dict[tuple[int, str], tuple[Any, Any]] = {}
+
+
+def _remember_xpaths() -> None:
+    """citeproc-py looks up the same few dozen XPath expressions on the same style elements for every
+    name and date it formats, and that was half of its time. The style's tree does not change once
+    loaded, so each (element, expression) is evaluated once; the element is kept with its result, so
+    lxml hands out the same proxy for it (and no other object can take its id) while it is remembered."""
+    from citeproc.model import CitationStylesElement
+
+    search = CitationStylesElement.xpath_search
+    if getattr(search, "remembers", False):
+        return
+
+    def remembered(element: Any, expression: str) -> Any:
+        key = (id(element), expression)
+        if key not in _XPATHS:
+            _XPATHS[key] = (element, search(element, expression))
+        return _XPATHS[key][1]
+
+    remembered.remembers = True  # type: ignore[attr-defined]
+    CitationStylesElement.xpath_search = remembered
+
+
 class Engine:
     """citeproc-py for one style and one bibliography (CSL-JSON items, HTML-escaped already)."""
 
@@ -108,19 +134,28 @@ class Engine:
         from citeproc import CitationStylesStyle
         from citeproc.source.json import CiteProcJSON
 
-        self.style = CitationStylesStyle(BytesIO(without_et_al(style_xml) if every_name else style_xml), validate=False)
+        _remember_xpaths()
+        self.style = CitationStylesStyle(BytesIO(_safe_xml(style_xml, every_name)), validate=False)
         self.source = CiteProcJSON(items)
         self._blank_items = [_blanked(item) for item in items]
         self._blank = None
+        self._formatted: dict[str, str] = {}
+        self._cited: dict[tuple[bool, str, tuple[str, str] | None], str] = {}
+        # A numeric style's numbers, and "ibid."-like positions, depend on the post's other citations;
+        # any other style formats a citation and an entry alike in every post, so they are kept.
+        self.reuses = not re.search(rb'variable="[^"]*citation-number|position="', style_xml)
         layout = self.style.root.citation.layout
         self.prefix, self.suffix = layout.get("prefix", ""), layout.get("suffix", "")
         self.delimiter = layout.get("delimiter", "; ")
 
     def entries(self, keys: Sequence[str]) -> dict[str, str]:
-        """Each key's bibliography entry as HTML, in no particular style order (the page orders them)."""
+        """Each key's bibliography entry as HTML, in no particular style order (the page orders them);
+        each formatted once per engine (the publications page and the CV show the same entries)."""
+        missing = [key for key in keys if key not in self._formatted]
         bibliography = self._bibliography(self.source)
-        items = [self._register(bibliography, key).cites[0] for key in keys]
-        return {key: linkify(str(self.style.render_bibliography([item])[0])) for key, item in zip(keys, items)}
+        for key, item in zip(missing, [self._register(bibliography, key).cites[0] for key in missing]):
+            self._formatted[key] = linkify(str(self.style.render_bibliography([item])[0]))
+        return {key: self._formatted[key] for key in keys}
 
     def session(self) -> "Session":
         from citeproc import CitationStylesBibliography, formatter
@@ -184,13 +219,17 @@ class Session:
         return whole[len(head):len(whole) - len(tail)].strip(), head + re.sub(r"^[\s,;:]+", "", tail), whole
 
     def _render(self, bibliography: Any, item: CiteItem) -> str:
-        citation = Engine._register(bibliography, item.key, item)
-        text = str(bibliography.cite(citation, lambda missing: None))
+        citation = Engine._register(bibliography, item.key, item)  # registered all the same: the References
         engine = self.engine
+        memo = (bibliography is self._blank, item.key.lower(), item.locator)
+        if engine.reuses and memo in engine._cited:
+            return engine._cited[memo]
+        text = str(bibliography.cite(citation, lambda missing: None))
         if engine.prefix and text.startswith(engine.prefix):
             text = text[len(engine.prefix):]
         if engine.suffix and text.endswith(engine.suffix):
             text = text[:-len(engine.suffix)]
+        engine._cited[memo] = text
         return text
 
     def _short_names(self, key: str) -> str:
@@ -203,15 +242,21 @@ class Session:
         return people[0] if len(people) == 1 else " and ".join(people) if len(people) == 2 else f"{people[0]} et al."
 
     def references(self) -> list[tuple[str, str]]:
-        """(key, entry HTML) of every key cited so far, in the style's order."""
+        """(key, entry HTML) of every key cited so far, in the style's order: a numeric style's, or for
+        any other, the entries as formatted (each once per process) in alphabetical order, which is
+        what an author-date style's author, year, title sort gives."""
         bibliography = self._bibliography
         if not bibliography.items:
             return []
+        if self.engine.reuses:
+            formatted = self.engine.entries(list(bibliography.keys))
+            return sorted(formatted.items(), key=lambda pair: _TAG.sub("", pair[1]).casefold())
         bibliography.sort()
         rendered = bibliography.bibliography()
         return [(item.key, linkify(str(text))) for item, text in zip(bibliography.items, rendered)]
 
 
+_TAG = re.compile(r"<[^>]+>")
 _URL = re.compile(r"(?<![\w\"'=/])(https?://[^\s<>\"]+?)(?=[.,;:]?(?:\s|<|$))")
 
 
@@ -237,5 +282,6 @@ def engine_for(digest: str, make: Callable[[], Engine]) -> Engine:
     if digest not in _ENGINES:
         if len(_ENGINES) >= 4:  # a build has two (posts' and the page's); a dev server's next build, two more
             _ENGINES.clear()
+            _XPATHS.clear()
         _ENGINES[digest] = make()
     return _ENGINES[digest]

@@ -31,7 +31,6 @@
     }
     return fallbackCopy(text);
   }
-  window.sitegenCopy = copy;  // the publications page's Copy BibTeX buttons use it too
 
   function say(button, status, text) {
     status.textContent = text;
@@ -42,6 +41,7 @@
       button.classList.remove("is-done");
     }, 2000);
   }
+  window.sitegenClipboard = { copy: copy, say: say };  // the publications page's Copy BibTeX buttons use them too
 
   function enhance(box) {
     var code = box.querySelector("td.code code, code") || box.querySelector("pre");
