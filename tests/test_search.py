@@ -53,6 +53,7 @@ def test_the_index_holds_the_posts_and_pages_and_no_listing(built):
     assert beta["meta"]["date"] == "1 February 2024" and "motor" in beta["content"]  # its tags are text too
     assert not beta["filters"]  # Pagefind writes filters in a different order each run: none, so reruns agree
     assert "min read" not in records["/posts/alpha/"]["content"]  # the meta line is not text
+    assert not beta["content"].startswith("Beta bursts")  # nor the title: an excerpt would repeat it
     # Only the parts search.js uses; Pagefind's own interfaces are left out.
     names = {p.name for p in (root / "site/pagefind").iterdir()}
     assert {"pagefind.js", "pagefind-worker.js", "fragment", "index"} <= names

@@ -93,6 +93,10 @@ def test_the_keyboard_chooses_a_result_and_enter_opens_it(open_page, site_url):
     assert box.get_attribute("aria-activedescendant") == results.nth(1).get_attribute("id")
     page.keyboard.press("ArrowDown")  # round to the first
     assert results.nth(0).get_attribute("aria-selected") == "true"
+    page.keyboard.press("Tab")  # on past the box: it closes
+    assert not box.is_visible() and "theme-toggle" in focused(page)
+    page.keyboard.press("/")
+    assert box.is_visible() and results.count() == 2
     page.keyboard.press("Escape")  # the box closes, and the focus goes back to its button
     assert not box.is_visible() and box.get_attribute("aria-expanded") == "false"
     assert "search-toggle" in focused(page)

@@ -1,8 +1,8 @@
 /* The header's search box, on Pagefind's JavaScript API (site/pagefind/pagefind.js, written by the build).
    - the index loads when the box first opens, not with every page;
    - the header's button opens the box below the header; "/" opens it too (not while typing in another
-     field); the arrow keys move through the results, Enter opens the chosen one (or the first), Escape
-     or a click elsewhere closes the box;
+     field); the arrow keys move through the results, Enter opens the chosen one (or the first), Escape,
+     a click elsewhere or Tab past it closes the box;
    - a page opened from disk (file://) cannot load the index: the box says the site must be served.
    Pagefind finds its files, and makes the results' URLs, from where pagefind.js was loaded, so both
    follow the site's base path. */
@@ -195,6 +195,10 @@
     });
     document.addEventListener("click", function (event) {
       if (!form.contains(event.target)) setBoxOpen(false);
+    });
+    form.addEventListener("focusout", function (event) {
+      // Tab moved on past the box (a click elsewhere, where there is no next focus, is the listener above)
+      if (event.relatedTarget && !form.contains(event.relatedTarget)) setBoxOpen(false);
     });
   }
 
