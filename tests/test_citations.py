@@ -149,3 +149,13 @@ def test_a_post_cites_through_the_cli_and_an_unknown_key_fails_at_its_line(site)
     assert ("content/posts/2024-01-02-cites.md:6: error: no entry 'lindqvist2042' in content/refs.bib "
             "(did you mean 'lindqvist2024'?)") in failed.text
     assert 'href="#ref-lindqvist2024"' in read(root, "posts/cites/index.html")  # the last good site stays
+
+
+def test_the_bibliography_crosses_to_a_worker_process(bibliography):
+    """Posts are converted in worker processes on large sites: what they get must pickle, and cite alike."""
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(bibliography))
+    assert copy == bibliography and copy.get("BEER1995").key == "beer1995"
+    citer = Citer(copy)
+    assert citer("[@beer1995]", parse_bracketed("@beer1995"), False) == span("beer1995", "(" + ref("beer1995", "Beer, 1995") + ")")

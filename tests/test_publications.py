@@ -246,3 +246,21 @@ def test_a_csl_file_in_the_site_folder_is_used(site):
     result = run_cli("build", cwd=root)
     assert result.code == 0, result.text
     assert '[<a class="citation__ref" href="#ref-ok">Beer, 2020, p. 2</a>]' in read(root, "posts/a/index.html")
+
+
+def test_the_generated_300_entries_read_and_format_with_the_author_marked():
+    """The benchmark's .bib (bench/bib_build.py's generated_bib(300)), formatted as the page formats it."""
+    from sitegen.academic.bibliography import Bibliography
+    from sitegen.academic.bibtex import read_bib
+    from sitegen.academic.csl import mark_me
+    from sitegen.academic.style import default_style_path
+
+    entries, problems = read_bib((CORPUS / "generated_300.bib").read_text(encoding="utf-8"), "generated_300.bib")
+    assert len(entries) == 300 and problems == []
+    bibliography = Bibliography.of(entries, default_style_path().read_bytes(), ("Mara Lindqvist",), ("generated_300.bib",))
+    formatted = {k: mark_me(v) for k, v in bibliography.marked_engine().entries([e.key for e in entries]).items()}
+    marked = {k for k, text in formatted.items() if '<span class="me">Lindqvist</span>, M.' in text}
+    assert marked == {e.key for e in entries if bibliography.is_mine(e)} and len(marked) >= 100
+    for key, text in formatted.items():
+        assert not re.search(r"[{}\\$\ue000-\ue0ff]", re.sub(r"<[^>]+>", "", text)), (key, text)
+        assert " et al." not in text  # the page names every author
