@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import nh3
 
-from sitegen.academic.citations import Citer, finish_post
+from sitegen.academic.citations import Citer, finish_post, unlinked
 from sitegen.animation.spec import Directive, parse_directive
 from sitegen.config import SiteConfig
 from sitegen.errors import Diagnostic, InputError, did_you_mean, error
@@ -197,7 +197,7 @@ def _build_post(outline: Outline, fields: _Fields, context: ParseContext, render
         date=date, last_modified=fields.when("last_modified_at"), draft=outline.draft,
         layout=fields.text("layout"),
         description=description,
-        excerpt_html=rendered.excerpt_html or f"<p>{html.escape(description)}</p>",
+        excerpt_html=unlinked(rendered.excerpt_html) or f"<p>{html.escape(description)}</p>",
         content_html=finish_post(rendered.html, citer, fields, lambda needle: _line_of(fields, needle)), toc_html=sanitize_content(rendered.toc_html) if sanitizing else rendered.toc_html, show_toc=fields.flag("toc", False),
         header=header, sidebar=_sidebar(fields, renderer, images), gallery=_gallery(fields, images),
         tags=fields.words("tags"), categories=fields.words("categories", "category"),

@@ -134,10 +134,12 @@ def test_bracketed_citations_split_into_items():
 def test_a_post_cites_through_the_cli_and_an_unknown_key_fails_at_its_line(site):
     root = site({
         "content/refs.bib": BIB,
-        "content/posts/2024-01-02-cites.md": post("Cites", "Intro.\n\nAs [@lindqvist2024] showed, and @beer1995 too."),
+        "content/posts/2024-01-02-cites.md": post("Cites", "As [@lindqvist2024] showed,\n\n<!--more-->\n\nand @beer1995 too."),
     }, config='search = false\n[author]\nname = "Mara Lindqvist"\n[publications]\nbib = ["content/refs.bib"]\n')
-    result = run_cli("build", cwd=root)
+    result = run_cli("build", "--strict", cwd=root)  # --strict checks every link and #anchor of the site
     assert result.code == 0, result.text
+    card = read(root, "index.html")
+    assert "(Lindqvist, Okafor and Brandt, 2024)" in card and "#ref-" not in card  # a card's citation is text
     page = read(root, "posts/cites/index.html")
     assert 'href="#ref-lindqvist2024">Lindqvist, Okafor and Brandt, 2024</a>' in page
     assert 'id="ref-beer1995"' in page and 'href="../../publications/#beer1995"' in page

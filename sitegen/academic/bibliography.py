@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from sitegen.academic.bibtex import MAX_BIB_BYTES, MAX_ENTRIES, BibEntry, read_bib, with_crossrefs
 from sitegen.academic.csl import MeMatcher, to_csl
@@ -74,7 +75,7 @@ class Bibliography:
         return tuple(e for e in self.entries if self.lists(e))
 
     def entry_url(self, entry: BibEntry) -> str:
-        return f"{self.page}#{entry.key}"
+        return f"{self.page}#{quote(entry.key)}"
 
 
 NO_BIBLIOGRAPHY = Bibliography.of([], b"", (), ())

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
+from urllib.parse import quote
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -20,10 +21,13 @@ from sitegen.academic.style import CiteItem, Session, parse_locator
 from sitegen.errors import error
 from sitegen.fields import Fields
 
+if TYPE_CHECKING:
+    from sitegen.academic.bibliography import Bibliography
+
 KEY = r"[\w](?:[\w:.#$%&+?<>~/-]*[\w])?"
 _PIECE = re.compile(rf"^(?P<prefix>.*?)(?<![\w.@])(?P<suppress>-)?@(?P<key>{KEY})(?P<suffix>.*)$", re.S)
 CITATION = (rf"(?P<bracketed>\[(?P<body>[^\[\]]*?(?<![\w.@])-?@{KEY}[^\[\]]*)\])"
-            rf"|(?P<in_text>(?<![^\s(\[{{\"'“‘–—/])(?<!/)@(?P<key>{KEY}))")
+            rf"|(?P<in_text>(?<![^\s(\[{{\"'“‘–—])@(?P<key>{KEY}))")  # after a space or an opening mark
 PRIORITY = 85  # after raw HTML (90) is stashed, before emphasis (60)
 REFERENCES_ID = "references"
 
@@ -81,7 +85,7 @@ class Citer:
     """One post's citations: formats each (a CiteWriter), notes unknown keys as problems (the citation's
     text, message, hint) and writes the References list."""
 
-    def __init__(self, bibliography: Any) -> None:
+    def __init__(self, bibliography: Bibliography) -> None:
         self.bibliography = bibliography
         self.problems: list[tuple[str, str, str]] = []
         self._session: Session | None = None
@@ -120,10 +124,10 @@ class Citer:
 
 
 def _link(key: str, shown: str) -> str:
-    return f'<a class="citation__ref" href="#ref-{html.escape(key)}">{shown}</a>'
+    return f'<a class="citation__ref" href="#ref-{html.escape(quote(key))}">{shown}</a>'
 
 
-def publication_keys(value: Any, bibliography: Any) -> tuple[tuple[str, ...], tuple[str, str] | None]:
+def publication_keys(value: Any, bibliography: Bibliography) -> tuple[tuple[str, ...], tuple[str, str] | None]:
     """A post's `publication:` (a key or a list of keys) as the bibliography spells them, or a problem
     (message, hint) for the first key it does not have."""
     keys = value if isinstance(value, list) else [value]
@@ -138,7 +142,7 @@ def publication_keys(value: Any, bibliography: Any) -> tuple[tuple[str, ...], tu
     return tuple(dict.fromkeys(found)), None
 
 
-def publication_note(keys: tuple[str, ...], bibliography: Any) -> str:
+def publication_note(keys: tuple[str, ...], bibliography: Bibliography) -> str:
     """The line at the top of a post that names its paper(s), linked to the publications page."""
     links = []
     for key in keys:
@@ -150,7 +154,6 @@ def publication_note(keys: tuple[str, ...], bibliography: Any) -> str:
         links.append(link + (f" ({html.escape(where)})" if where else ""))
     label = "Paper" if len(keys) == 1 else "Papers"
     return f'<p class="publication-note"><span class="publication-note__label">{label}:</span> {"; ".join(links)}</p>\n'
-
 
 
 def finish_post(markup: str, citer: Citer | None, fields: Fields, line_of: Callable[[str], int | None]) -> str:
@@ -169,3 +172,11 @@ def finish_post(markup: str, citer: Citer | None, fields: Fields, line_of: Calla
         fields.fail("publication", *problem)
     note = publication_note(keys, citer.bibliography) if keys else ""
     return note + markup + citer.references_html()
+
+
+_CITATION_LINK = re.compile(r'<a class="citation__ref" href="[^"]*">(.*?)</a>', re.S)
+
+
+def unlinked(excerpt_html: str) -> str:
+    """A card's excerpt with its citations as text: their links lead into the post's References."""
+    return _CITATION_LINK.sub(r"\1", excerpt_html) if "citation__ref" in excerpt_html else excerpt_html
