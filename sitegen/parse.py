@@ -183,7 +183,10 @@ def _build_post(outline: Outline, fields: _Fields, context: ParseContext, render
     except InputError as exc:  # the theme's partial cannot be used: the post goes without figures
         fields.problems.append(exc.diagnostic())
         rendered = renderer.render(outline.text, None, author_html, citer)
-    kept, toc = outline.fragments, rendered.toc_html  # the theme's Liquid fragments go in after the cleaning
+    # The theme's Liquid fragments go in after the cleaning; their images are paired and checked as the author's.
+    kept = tuple(_resolve_links(pair_images(f, source.rel, context.content_files), source.rel, context, fields)
+                 for f in outline.fragments)
+    toc = rendered.toc_html
     rendered = replace(rendered, html=restore(rendered.html, kept, toc), excerpt_html=restore(rendered.excerpt_html, kept, toc),
                        summary_html=restore(rendered.summary_html, kept, drop=True))
     for snippet, problem in rendered.problems:
@@ -281,9 +284,12 @@ def _warn_missing(fields: _Fields, context: ParseContext, url: str, resolved: st
 def _line_of(fields: _Fields, needle: str) -> int | None:
     text = fields.outline.text if fields.outline else fields.front.body
     index = text.find(needle)
-    if index < 0:
-        return None
-    return fields.outline.line(text.count("\n", 0, index)) if fields.outline else fields.front.body_line + text.count("\n", 0, index)
+    if index >= 0 and fields.outline:
+        return fields.outline.line(text.count("\n", 0, index))
+    if index < 0 and fields.outline:  # written by Liquid (a theme include's argument): in the source body
+        text = fields.front.body
+        index = text.find(needle)
+    return fields.front.body_line + text.count("\n", 0, index) if index >= 0 else None
 
 
 def _description(fields: _Fields, rendered: Rendered) -> str:

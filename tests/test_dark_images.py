@@ -33,6 +33,8 @@ A figure with no twin:
 
 <p><img src="/assets/img/net.svg" alt="Raw HTML" width="400" height="200"></p>
 
+{% include figure image_path="/assets/img/net.svg" alt="Through the theme's include" %}
+
 ![Outside](https://example.org/figure.svg)
 """
 FILES = {
@@ -122,6 +124,7 @@ def test_a_twin_by_name_and_a_named_twin_in_the_body(built):
     raw_light, raw_dark = pair_of(found, "assets/img/net.svg", "Raw HTML")  # an author's <img> too
     assert_pair(raw_light, raw_dark, "assets/img/net.dark.svg")
     assert raw_dark["width"] == "400" and raw_dark["height"] == "200"
+    assert_pair(*pair_of(found, "assets/img/net.svg", "Through the theme's include"), "assets/img/net.dark.svg")
     assert not any("data-dark" in image for image in found.images)
     assert found.pictures == 0
 

@@ -22,6 +22,8 @@ Text before.
 ![Named twin gone](/assets/img/net.svg){: data-dark="/assets/img/net-night.svg"}
 
 ![Outside](https://example.org/nowhere.png)
+
+{% include figure image_path="/assets/img/include-gone.svg" alt="Through the theme's include" %}
 """
 FRONT = {
     "header": "\n  teaser: /assets/img/teaser-gone.png\n  image: /assets/img/banner-gone.svg"
@@ -61,6 +63,7 @@ def test_every_missing_image_is_a_warning_at_its_line(built):
         ("/assets/img/netwrk.svg", "link '/assets/img/netwrk.svg' points to a file that does not exist"),
         ("/assets/img/raw-gone.png", "link '/assets/img/raw-gone.png' points to a file that does not exist"),
         ("/assets/img/net-night.svg", "link '/assets/img/net-night.svg' points to a file that does not exist"),
+        ("include-gone.svg", "link '/assets/img/include-gone.svg' points to a file that does not exist"),
         ("teaser: /assets/img/teaser-gone.png", "'header.teaser' names a file that does not exist"),
         ("image: /assets/img/banner-gone.svg", "'header.image' names a file that does not exist"),
         ("overlay_image: ../assets", "'header.overlay_image' names a file that does not exist: '/assets/img/hero-gone.svg'"),
