@@ -58,6 +58,9 @@ def site_url(browser, tmp_path_factory):  # noqa: F811
                                                   header="{teaser: /assets/img/plain.svg}"),
         "content/posts/2024-01-01-gone.md": post("Teaser gone", "Its teaser is missing.",
                                                  header="{teaser: /assets/img/gone.svg}"),
+        "content/posts/2023-12-01-hero.md": post("Hero", "A post under an overlay image.",
+                                                 header="{overlay_image: /assets/img/plain.svg, "
+                                                        "overlay_image_dark: /assets/img/net.dark.svg}"),
         "content/assets/img/net.svg": diagram("#ffffff", "#343a40", "#0b7285"),
         "content/assets/img/net.dark.svg": diagram("#151a1f", "#ced4da", "#66d9e8"),
         "content/assets/img/plain.svg": diagram("#ffffff", "#343a40", "#e8590c"),
@@ -143,6 +146,18 @@ def test_line_art_is_inverted_and_other_figures_get_a_backdrop_in_the_dark(open_
     page.locator("#theme-toggle").click()
     assert page.evaluate(style, ".prose img[src$='plain.svg']")["padding"] == "0px"  # light: as it is
     assert page.evaluate(style, ".prose img.invert-dark")["filter"] == "none"
+    watch.assert_clean()
+
+
+def test_the_heros_overlay_image_has_its_twin(open_page):
+    page, watch = open_page("posts/hero/")
+    layer = "getComputedStyle(document.querySelector('.hero__dark')).display"
+    assert page.evaluate(layer) == "none"
+    page.wait_for_timeout(200)
+    assert not [url for url in fetched_files(page) if url.endswith("net.dark.svg")]  # hidden: not fetched
+    page.locator("#theme-toggle").click()
+    assert page.evaluate(layer) == "block"
+    page.wait_for_function("performance.getEntriesByType('resource').some(e => e.name.endsWith('net.dark.svg'))")
     watch.assert_clean()
 
 
