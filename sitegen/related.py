@@ -8,6 +8,7 @@ posts that share only such broad terms are found by walking outwards in date fro
 stops as soon as no post further away could still make the list."""
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
@@ -59,22 +60,22 @@ def _terms(post: Post) -> dict[_Term, int]:
 def _best(number: int, index: _Index, count: int, broad: int) -> list[int]:
     own = index.terms[number]
     narrow = [t for t in own if len(index.carriers[t]) <= broad]
-    wide = [t for t in own if len(index.carriers[t]) > broad]
+    wide = [(index.carriers[t], own[t]) for t in own if len(index.carriers[t]) > broad]
     found: Counter[int] = Counter()
     for term in narrow:
         for other in index.carriers[term]:
             found[other] += own[term]
     found.pop(number, None)
-    scored = sorted((_rank(number, other, score + _shared(own, wide, other, index), index), other)
-                    for other, score in found.items())[:count]
+    scored = heapq.nsmallest(count, ((_rank(number, other, score + _shared(wide, other), index), other)
+                                     for other, score in found.items()))
     if wide:
         scored = _walk(number, index, count, wide, found, scored)
     return [other for _, other in scored]
 
 
-def _shared(own: dict[_Term, int], terms: list[_Term], other: int, index: _Index) -> int:
-    """The weight of those of `terms` that post `other` carries too."""
-    return sum(own[t] for t in terms if other in index.carriers[t])
+def _shared(terms: list[tuple[frozenset[int], int]], other: int) -> int:
+    """The weight of those of `terms` (their posts, their weight) that post `other` carries too."""
+    return sum(weight for carriers, weight in terms if other in carriers)
 
 
 def _rank(number: int, other: int, score: int, index: _Index) -> tuple[int, float, float]:
@@ -85,16 +86,17 @@ def _rank(number: int, other: int, score: int, index: _Index) -> tuple[int, floa
 _Scored = list[tuple[tuple[int, float, float], int]]  # (rank, post number), best first
 
 
-def _walk(number: int, index: _Index, count: int, wide: list[_Term], found: Counter[int], scored: _Scored) -> _Scored:
+def _walk(number: int, index: _Index, count: int, wide: list[tuple[frozenset[int], int]], found: Counter[int],
+          scored: _Scored) -> _Scored:
     """`scored` completed with the posts that share only broad terms, visited nearest in date first."""
-    own = index.terms[number]
-    most = sum(own[t] for t in wide)  # the best a post sharing only broad terms can score
-    for other in _outwards(number, index.times):
+    most = sum(weight for _, weight in wide)  # the best a post sharing only broad terms can score
+    times, when = index.times, index.times[number]
+    for other in _outwards(number, times):
         if len(scored) == count:
             (score, nearness, _), _ = scored[-1]
-            if -score > most or (-score == most and nearness < abs(index.times[other] - index.times[number])):
+            if -score > most or (-score == most and nearness < abs(times[other] - when)):
                 break  # every post further away ranks below the last one kept
-        score = 0 if other in found else _shared(own, wide, other, index)
+        score = 0 if other in found else _shared(wide, other)
         if score:
             scored = sorted([*scored, (_rank(number, other, score, index), other)])[:count]
     return scored

@@ -147,6 +147,14 @@ def test_two_cv_files_are_an_error(tmp_path):
         '[cv] file = "..." in sitegen.toml)']
 
 
+def test_the_schemas_old_name_for_a_work_place_still_works(tmp_path):
+    write(tmp_path, {"content/cv.yaml": "work:\n  - company: Globex\n    position: Engineer\n"})
+    report = build(BuildOptions(root=tmp_path))
+    assert [d.format() for d in report.diagnostics] == [
+        "content/cv.yaml:2: warning: 'work[0].company' is now called 'name' (rename it to 'name')"]
+    assert "<span>Globex</span>" in read(tmp_path, "cv/index.html")
+
+
 def test_dates(tmp_path):
     assert parse_date("2019-09-01").shown == "Sep 2019" and parse_date(2019).shown == "2019"
     assert span(parse_date("2019-09"), None, ongoing=True) == "Sep 2019 – present"
@@ -259,6 +267,6 @@ def test_json_type_errors_name_the_keys_line(tmp_path):
     with pytest.raises(BuildFailed) as failed:
         build(BuildOptions(root=tmp_path))
     assert [d.format() for d in failed.value.errors] == [
-        "content/cv.json:6: error: 'work[0].highlights' must be a list, not str",
         "content/cv.json:5: error: 'work[0].endDate' is not a date: 'soon' (write it as YYYY-MM-DD, YYYY-MM or "
-        "YYYY, e.g. 2019-09)"]
+        "YYYY, e.g. 2019-09)",
+        "content/cv.json:6: error: 'work[0].highlights' must be a list, not str"]

@@ -58,7 +58,7 @@ def read_cv(config: SiteConfig, renderer: MarkdownRenderer) -> tuple[CV | None, 
         if made is not None:
             sections.append(made)
     cv = CV(shown, path, basics(reader, document.data.get("basics")), tuple(sections), _updated(document.data))
-    return cv, [*problems, *found, *reader.problems]
+    return cv, [*problems, *sorted([*found, *reader.problems], key=lambda d: d.line or 0)]
 
 
 def cv_page(cv: CV, config: SiteConfig, bibliography: Sequence[str] = ()) -> Page:

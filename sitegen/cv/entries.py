@@ -75,11 +75,15 @@ class Reader:
         """The values of `raw` whose type is right; a near miss of a known key is a warning (the schema
         allows other keys, so a key like nothing known is the author's own and kept quiet)."""
         values = {}
+        renamed = {old: option for option in keys for old in option.renamed_from}
         for key, value in raw.items():
-            if key not in keys and key not in {n for o in keys for n in o.renamed_from}:
+            if key not in keys and key not in renamed:
                 self._near_miss(key, keys, (*path, key))
                 continue
-            option = keys[key] if key in keys else next(o for o in keys if key in o.renamed_from)
+            option = keys[key] if key in keys else renamed[key]
+            if key in renamed:
+                self.warn((*path, key), f"'{dotted((*path, key))}' is now called '{option.name}'",
+                          f"rename it to '{option.name}'")
             refusal = None if value is None else refuse(option, value, keys.words)
             if refusal:
                 self.fail((*path, key), f"'{dotted((*path, key))}' {refusal[0]}", refusal[1])
@@ -132,8 +136,9 @@ def entry(reader: Reader, values: dict[str, Any], parts: Parts, path: Path_) -> 
     start = reader.when(values.get(parts.start) if not one else values[one], (*path, one or parts.start))
     end = reader.when(values.get(parts.end), (*path, parts.end)) if not one else None
     ongoing = not one and parts.start in values and (parts.end not in values or is_present(values[parts.end]))
-    summary_key = _first(values, parts.summary)
-    highlights = reader.texts(values.get(_first(values, parts.highlights) or ""), (*path, "highlights"))
+    summary = _text(values, _first(values, parts.summary), reader, path)
+    highlights_key = _first(values, parts.highlights) or "highlights"
+    highlights = reader.texts(values.get(highlights_key), (*path, highlights_key))
     return Entry(
         heading=_heading(values, heading_key, parts, reader, path),
         url=reader.url(values.get(parts.url), (*path, parts.url)),
@@ -141,7 +146,7 @@ def entry(reader: Reader, values: dict[str, Any], parts: Parts, path: Path_) -> 
         location=_text(values, _first(values, parts.location), reader, path),
         when=span(start, end, ongoing), start=start.iso if start else "",
         notes=tuple(n for k in parts.notes if k != heading_key for n in reader.texts(values.get(k), (*path, k))),
-        summary_html=reader.markdown(str(values[summary_key]), False) if summary_key else "",
+        summary_html=reader.markdown(summary, False) if summary else "",
         highlights_html=tuple(reader.markdown(h, True) for h in highlights),
         keywords=reader.texts(values.get(parts.keywords), (*path, parts.keywords)),
     )
