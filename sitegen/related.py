@@ -18,7 +18,11 @@ from sitegen.slugs import slugify
 
 TAG_WEIGHT = 2
 CATEGORY_WEIGHT = 1
-BROAD = 64  # a term on more posts than this is walked to, not listed (the result is the same either way)
+# A term on more posts than BROAD, and on more than one in BROAD_SHARE of them, is walked to, not listed:
+# listing costs its posts for every post that has it, a walk about BROAD_SHARE steps per post it finds.
+# Either way the result is the same.
+BROAD = 64
+BROAD_SHARE = 8
 
 _Term = tuple[str, str]  # (taxonomy, slug), as the term pages group them
 
@@ -32,11 +36,12 @@ class _Index:
     carriers: dict[_Term, frozenset[int]]
 
 
-def related_posts(posts: Sequence[Post], count: int, broad: int = BROAD) -> tuple[tuple[Post, ...], ...]:
+def related_posts(posts: Sequence[Post], count: int, broad: int | None = None) -> tuple[tuple[Post, ...], ...]:
     """For each of `posts` (newest first, as the site lists them), up to `count` related posts, best first.
-    `broad` only changes how they are found, never which."""
+    `broad` (how many posts make a term broad) only changes how they are found, never which."""
     if count <= 0:
         return tuple(() for _ in posts)
+    broad = max(BROAD, len(posts) // BROAD_SHARE) if broad is None else broad
     index = _index(posts)
     return tuple(tuple(posts[other] for other in _best(number, index, count, broad)) if post.show_related else ()
                  for number, post in enumerate(posts))
@@ -63,14 +68,30 @@ def _best(number: int, index: _Index, count: int, broad: int) -> list[int]:
     wide = [(index.carriers[t], own[t]) for t in own if len(index.carriers[t]) > broad]
     found: Counter[int] = Counter()
     for term in narrow:
-        for other in index.carriers[term]:
-            found[other] += own[term]
+        for _ in range(own[term]):  # Counter.update counts in C; a weight is a small whole number
+            found.update(index.carriers[term])
     found.pop(number, None)
-    scored = heapq.nsmallest(count, ((_rank(number, other, score + _shared(wide, other), index), other)
-                                     for other, score in found.items()))
+    for carriers, weight in wide:  # the candidates' score from the broad terms too
+        shared = found.keys() & carriers
+        for _ in range(weight):
+            found.update(shared)
+    scored = _top(number, index, count, found)
     if wide:
         scored = _walk(number, index, count, wide, found, scored)
     return [other for _, other in scored]
+
+
+def _top(number: int, index: _Index, count: int, found: Counter[int]) -> _Scored:
+    """The best `count` of the scored posts: the highest scores, and of the last score needed, the nearest."""
+    chosen: list[int] = []
+    for score in sorted(set(found.values()), reverse=True):  # usually one or two are needed
+        group = [other for other, given in found.items() if given == score]
+        if len(chosen) + len(group) > count:
+            group = heapq.nsmallest(count - len(chosen), group, key=lambda o: (_rank(number, o, score, index), o))
+        chosen += group
+        if len(chosen) == count:
+            break
+    return sorted((_rank(number, other, found[other], index), other) for other in chosen)
 
 
 def _shared(terms: list[tuple[frozenset[int], int]], other: int) -> int:
@@ -97,8 +118,9 @@ def _walk(number: int, index: _Index, count: int, wide: list[tuple[frozenset[int
             if -score > most or (-score == most and nearness < abs(times[other] - when)):
                 break  # every post further away ranks below the last one kept
         score = 0 if other in found else _shared(wide, other)
-        if score:
-            scored = sorted([*scored, (_rank(number, other, score, index), other)])[:count]
+        rank = _rank(number, other, score, index) if score else None
+        if rank is not None and (len(scored) < count or (rank, other) < scored[-1]):
+            scored = sorted([*scored, (rank, other)])[:count]
     return scored
 
 
