@@ -128,6 +128,31 @@ def test_html_in_the_cv_is_escaped_or_cleaned(tmp_path):
     assert 'href="https://example.org/?a=1&amp;b=&lt;2&gt;"' in html
 
 
+BIB = """\
+@article{quist2023grid, title = {Grid cells in the dark}, author = {Quist, Ada and Berg, Jon},
+  journal = {Hippocampus}, year = {2023}, month = may}
+@article{quist2021old, title = {An older paper}, author = {Quist, A.}, journal = {Neuron}, year = {2021}}
+@book{other1999, title = {Someone else's book}, author = {Other, Olga}, publisher = {Press}, year = {1999}}
+"""
+
+
+def test_the_authors_entries_of_the_bib_are_listed_where_publications_stands(tmp_path):
+    write(tmp_path, {"content/publications.bib": BIB})
+    html = build_cv(tmp_path, "cv.yaml", "basics: {name: Ada Quist}\npublications: []\ntalks:\n  - title: A talk\n",
+                    config='[author]\nname = "Ada Quist"\n')
+    assert titles(html) == ["Publications", "Talks"]
+    entries = re.findall(r'<li class="cv-bibliography__entry">(.*?)</li>', html, re.S)
+    assert len(entries) == 2 and "Grid cells in the dark" in entries[0] and "An older paper" in entries[1]
+    assert '<span class="me">Quist</span>' in entries[0] and "Someone else" not in html
+
+
+def test_without_a_publications_key_the_bib_gets_a_section_after_the_others(tmp_path):
+    write(tmp_path, {"content/publications.bib": BIB})
+    html = build_cv(tmp_path, "cv.yaml", "basics: {name: Ada Quist}\ntalks:\n  - title: A talk\n",
+                    config='[author]\nname = "Ada Quist"\n')
+    assert titles(html) == ["Talks", "Publications"] and html.count("cv-bibliography__entry") == 2
+
+
 def test_cv_file_title_and_permalink_from_sitegen_toml(tmp_path):
     write(tmp_path, {"data/resume.yaml": "basics: {name: Kim}\n", "content/pages/about.md": post("About"),
                      "sitegen.toml": '[cv]\nfile = "data/resume.yaml"\npermalink = "/resume"\ntitle = "Résumé"\n'})
