@@ -71,10 +71,27 @@ EXAMPLE_PARTS = ("content", "data", "scripts", "sitegen.toml")
 
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory) -> Path:
-    """The repository's example portfolio, copied and built once with --base-url /sub/ --strict."""
+    """The repository's example portfolio, copied and built once with --base-url /sub/ --strict. Under
+    pytest-xdist the workers share one build: the first to ask builds it under a lock, the others wait
+    for it (the tests only read it)."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    root, outcome = shared / "example-site", shared / "example-site.outcome"
+    with open(shared / "example-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not outcome.exists():
+            outcome.write_text(_build_example(root), encoding="utf-8")
+    failure = outcome.read_text(encoding="utf-8")
+    assert not failure, failure
+    return root
+
+
+def _build_example(root: Path) -> str:
+    """Copy and build the example at `root`; '' when it built, else what the build printed."""
     import shutil
 
-    root = tmp_path_factory.mktemp("example")
     for part in EXAMPLE_PARTS:
         source = REPO / part
         if source.is_dir():
@@ -84,5 +101,4 @@ def example_site(tmp_path_factory) -> Path:
     # The preview preset: what the pages and the player do is the same under both, and publish's AV1
     # takes minutes more (test_published_media.py builds with it).
     result = run_cli("build", "--base-url", "/sub/", "--strict", "--preset", "preview", cwd=root, timeout=900)
-    assert result.code == 0, result.text
-    return root
+    return "" if result.code == 0 else f"the example site did not build (exit {result.code}):\n{result.text}"
