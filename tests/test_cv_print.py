@@ -60,6 +60,10 @@ def test_printed_it_is_black_on_white_without_the_sites_chrome(open_cv):
     page.emulate_media(media="print")
     for chrome in (".site-header", ".site-nav", "#theme-toggle", ".site-footer"):
         assert not shown(page, chrome), chrome
+    printed = page.evaluate("document.body.innerText")  # what is rendered: display:none is left out
+    for text in ("Projects", "Skip to content", "Atom feed", "Built with sitegen"):
+        assert text not in printed, text
+    assert printed.split()[:4] == ["CURRICULUM", "VITAE", "Dr.", "Elif"], printed[:80]  # the page starts with the CV
     colours = page.evaluate("""() => ({body: getComputedStyle(document.body).backgroundColor,
         name: getComputedStyle(document.querySelector('.cv__name')).color,
         heading: getComputedStyle(document.querySelector('.cv-entry__heading')).color,
