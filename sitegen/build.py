@@ -36,7 +36,7 @@ from sitegen.model import OutputFile, Post, SourceFile
 from sitegen.liquid.render import has_liquid, render_body
 from sitegen.liquid.site import LiquidSite
 from sitegen.parse import Outline, ParseContext, convert_post, page_info, read_source, with_liquid
-from sitegen.search import search_bundle
+from sitegen.search import search_step
 from sitegen.theme import Theme, default_theme_dir, template_error_line
 from sitegen.write import WriteReport, check_output_folder, write_site
 
@@ -149,16 +149,16 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     site, assembled = clock.lap("assemble", assemble(posts, config, theme, others, made))
     pages, rendered = clock.lap("render", render_pages(site, theme))
     found = [*planned.diagnostics, *animated, *cited, *converted, *read, *listed, *assembled, *rendered]
-    index, indexed = clock.lap("search", search_bundle(pages, config.search and not has_errors(found), len(posts)))
-    files = [*pages, *index, *others]
-    diagnostics = tuple(_strict([*found, *indexed], options.strict))
+    indexer, unmarked = search_step(pages, config.search and not has_errors(found), len(posts))
+    files = [*pages, *others]
+    diagnostics = tuple(_strict([*found, *unmarked], options.strict))
     memo.save()
     try:
         if has_errors(diagnostics):
             record_build(cache, animations.stats, ok=False, output=config.output_path, drafts=config.drafts)
             raise BuildFailed(diagnostics)
         verify = (lambda staging: _strict(check_site(staging, config.base_url, config.output_dir), True)) if options.strict else None
-        written = clock.lap("write", write_site(files, config.output_path, verify))
+        written = clock.lap("write", write_site(files, config.output_path, verify, extend=indexer))
         record_build(cache, animations.stats, ok=True, output=config.output_path, drafts=config.drafts,
                      inputs=_relative(config.root, inputs_of(plans, root)))
     finally:

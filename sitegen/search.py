@@ -1,48 +1,54 @@
-"""The search index: Pagefind run over the finished pages, its bundle returned as files for site/pagefind/.
+"""The search index: Pagefind run over the staging folder once every page is in it (write_site's `extend`
+step), its bundle in site/pagefind/.
 
-Runs before anything is written, so a failed index is a build error and the last good site/ stays. Only
-pages that mark their text with `data-pagefind-body` (the theme's post.html and page.html) are indexed:
-the home page, tag pages and the index's later pages are never results. The binary comes from the
-`pagefind_bin` wheel (or $PAGEFIND_BINARY_PATH); nothing is fetched."""
+Runs before the swap, so a failed index is a build error and the last good site/ stays. Only pages that
+mark their text with `data-pagefind-body` (the theme's post.html and page.html) are indexed: the home page,
+tag pages and the index's later pages are never results. The binary comes from the `pagefind_bin` wheel
+(or $PAGEFIND_BINARY_PATH); nothing is fetched."""
 from __future__ import annotations
 
 import subprocess
-import tempfile
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from sitegen.errors import Diagnostic, error, warning
 from sitegen.model import OutputFile
+from sitegen.write import Extend
 
 FOLDER = "pagefind"
 MARKER = b"data-pagefind-body"
-# Inside a post's article but not its text: the title (Pagefind still takes it as the result's title, and
-# searches it), the contents list, the date and reading-time line, the headings' links.
-EXCLUDED = (".entry-title", ".toc", ".entry-meta", ".headerlink")
+# Inside a post's article but not its text: the contents list, the date and reading-time line, the headings'
+# links. The title stays: it weighs most, and a post of pictures alone still has words (Pagefind fails on an
+# index without any); search.js leaves it out of the excerpt, under the result's title.
+EXCLUDED = (".toc", ".entry-meta", ".headerlink")
 # Pagefind's own search interfaces; the theme's search.js uses only pagefind.js (and its worker).
 UNUSED = frozenset({"pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
                     "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js"})
-TIMEOUT = 600  # seconds; 1,000 posts take about one
+TIMEOUT = 600  # seconds; 1,000 posts take one or two
 _HINT = "set search = false in sitegen.toml to build without the search index"
 
 
-def search_bundle(pages: Sequence[OutputFile], enabled: bool, entries: int) -> tuple[list[OutputFile], list[Diagnostic]]:
-    """Pagefind's bundle for the marked pages among `pages` (rendered HTML), as files under pagefind/;
-    none when search is off. `entries`: the site's posts and pages; when there are some but no page is
-    marked (a site's own post.html without the attribute), a warning and no index."""
+def search_step(pages: Sequence[OutputFile], enabled: bool, entries: int) -> tuple[Extend | None, list[Diagnostic]]:
+    """The step that indexes the staging folder, or None: search is off, or none of `pages` (the rendered
+    HTML) is marked. `entries`: the site's posts and pages; when there are some but no page is marked (a
+    site's own post.html without the attribute), a warning."""
     if not enabled:
-        return [], []
-    # A page that only mentions the attribute in its text is handed over too; Pagefind reads the real one.
-    marked = [p for p in pages if p.rel.endswith(".html") and p.data is not None and MARKER in p.data]
-    if not marked:
-        return [], [_unmarked()] if entries else []
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as work:
-        source, bundle = Path(work) / "site", Path(work) / FOLDER
-        for page in marked:
-            (source / page.rel).parent.mkdir(parents=True, exist_ok=True)
-            (source / page.rel).write_bytes(page.data or b"")
-        problem = run_pagefind(source, bundle)
-        return ([], [problem]) if problem else (list(bundle_files(bundle)), [])
+        return None, []
+    # A page that only mentions the attribute in its text counts too; Pagefind reads the real one.
+    if not any(p.rel.endswith(".html") and p.data is not None and MARKER in p.data for p in pages):
+        return None, [_unmarked()] if entries else []
+    return index_site, []
+
+
+def index_site(site: Path) -> tuple[list[str], list[Diagnostic]]:
+    """Index the HTML under `site` into site/pagefind/: the files written (relative to `site`), or the error."""
+    bundle = site / FOLDER
+    problem = run_pagefind(site, bundle)
+    if problem:
+        return [], [problem]
+    for name in UNUSED:
+        (bundle / name).unlink(missing_ok=True)
+    return sorted(p.relative_to(site).as_posix() for p in bundle.rglob("*") if p.is_file()), []
 
 
 def _unmarked() -> Diagnostic:
@@ -83,10 +89,3 @@ def _executable() -> Path | None:
     except ImportError:
         return None
     return get_executable()
-
-
-def bundle_files(bundle: Path) -> Iterable[OutputFile]:
-    """Every file Pagefind wrote, but its unused interfaces, as bytes bound for site/pagefind/."""
-    for path in sorted(bundle.rglob("*")):
-        if path.is_file() and path.name not in UNUSED:
-            yield OutputFile(rel=f"{FOLDER}/{path.relative_to(bundle).as_posix()}", data=path.read_bytes())

@@ -56,11 +56,17 @@ def _abandoned(output: Path, prefix: str) -> Iterator[Path]:
             yield folder
 
 
+# A step that adds files to the staging folder once every file is in it (the search index): the paths it
+# wrote, relative to the folder, and its errors.
+Extend = Callable[[Path], tuple[list[str], list[Diagnostic]]]
+
+
 def write_site(files: Iterable[OutputFile], output: Path,
-               verify: Callable[[Path], list[Diagnostic]] | None = None) -> WriteReport:
-    """Write every file into a staging folder beside `output`, then swap it into place — unless a file
-    cannot be read or written, or `verify` (given the staging folder) finds errors: then BuildFailed,
-    and the previous site stays. Waits while another build writes `output`."""
+               verify: Callable[[Path], list[Diagnostic]] | None = None, extend: Extend | None = None) -> WriteReport:
+    """Write every file into a staging folder beside `output`, let `extend` add its own (those the previous
+    site has byte for byte are its copies again, timestamps and all), then swap it into place — unless a
+    file cannot be read or written, or `extend` or `verify` (given the staging folder) finds errors: then
+    BuildFailed, and the previous site stays. Waits while another build writes `output`."""
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # output_dir below a file, or where the user may not write
@@ -68,11 +74,11 @@ def write_site(files: Iterable[OutputFile], output: Path,
                                  "set output_dir in sitegen.toml to a folder you can write")]) from None
     with file_lock(lock_path(output), f"waiting for another build of {output.name}/ …"):
         recover(output)
-        return _write_site(files, output, verify)
+        return _write_site(files, output, verify, extend)
 
 
 def _write_site(files: Iterable[OutputFile], output: Path,
-                verify: Callable[[Path], list[Diagnostic]] | None) -> WriteReport:
+                verify: Callable[[Path], list[Diagnostic]] | None, extend: Extend | None) -> WriteReport:
     token = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     staging = output.parent / f"{STAGING_PREFIX}{output.name}-{token}"
     staging.mkdir(parents=True)
@@ -88,8 +94,14 @@ def _write_site(files: Iterable[OutputFile], output: Path,
             unchanged += kept
             written += not kept
             size += (staging / item.rel).stat().st_size
+        added, found = extend(staging) if extend and not problems else ([], problems)
+        for rel in added:
+            kept = _keep_previous(staging / rel, output / rel)
+            unchanged += kept
+            written += not kept
+            size += (staging / rel).stat().st_size
         removed = _count_removed(output, staging)
-        found = problems or (verify(staging) if verify else [])
+        found = found or (verify(staging) if verify else [])
         if has_errors(found):
             raise BuildFailed(found)
         _swap(staging, output, token)
@@ -124,6 +136,19 @@ def _stage(item: OutputFile, target: Path, previous: Path) -> bool:
     else:
         raise ValueError(f"output {item.rel} has neither data nor a source file")
     return False
+
+
+def _keep_previous(made: Path, previous: Path) -> bool:
+    """Put the previous site's copy in place of a file just made in the staging folder, when their bytes
+    agree; True when it did."""
+    if not _same(OutputFile(rel="", copy_from=made), previous):
+        return False
+    made.unlink()
+    try:
+        os.link(previous, made)
+    except OSError:
+        shutil.copy2(previous, made)
+    return True
 
 
 def _copy(source: Path, target: Path, link: bool) -> None:

@@ -53,7 +53,7 @@ def test_the_index_holds_the_posts_and_pages_and_no_listing(built):
     assert beta["meta"]["date"] == "1 February 2024" and "motor" in beta["content"]  # its tags are text too
     assert not beta["filters"]  # Pagefind writes filters in a different order each run: none, so reruns agree
     assert "min read" not in records["/posts/alpha/"]["content"]  # the meta line is not text
-    assert not beta["content"].startswith("Beta bursts")  # nor the title: an excerpt would repeat it
+    assert beta["content"].startswith("Beta bursts. Motor")  # the title, then the text (search.js skips it)
     # Only the parts search.js uses; Pagefind's own interfaces are left out.
     names = {p.name for p in (root / "site/pagefind").iterdir()}
     assert {"pagefind.js", "pagefind-worker.js", "fragment", "index"} <= names
@@ -124,3 +124,11 @@ def test_sitegen_serve_serves_the_index_under_the_base_path(built):
         assert status == 200 and 'data-index-src="../../pagefind/pagefind.js"' in page
     finally:
         assert server.stop() == 0
+
+
+def test_a_site_of_pictures_without_words_is_indexed_by_its_titles(site):
+    root = site({"content/posts/2024-01-01-x.md": post("Raster", "![spikes](/assets/r.svg)"),
+                 "content/assets/r.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    result = run_cli("build", cwd=root)
+    assert result.code == 0, result.text
+    assert set(fragments(root)) == {"/posts/x/"}

@@ -69,6 +69,8 @@ def test_a_word_only_one_post_has_finds_that_post_and_its_link_opens_it(open_pag
     assert page.locator(".site-search__status").inner_text() == "1 result"
     assert results.locator(".site-search__title").inner_text() == "Beta bursts"
     assert results.locator("mark").inner_text().lower() == UNIQUE
+    excerpt = results.locator(".site-search__excerpt").inner_text()
+    assert excerpt.startswith("Motor beta bursts. In the sensorimotor strip")  # the title is not said twice
     assert results.locator("a").get_attribute("href") == "/sub/posts/beta/"  # under the sub-path
     with page.expect_navigation():
         results.locator("a").click()

@@ -103,9 +103,10 @@
     var link = document.createElement("a");
     link.href = item.url;
     link.tabIndex = -1; // the box keeps the focus; the arrow keys choose
-    link.appendChild(part("site-search__title", (item.meta && item.meta.title) || item.url));
+    var title = (item.meta && item.meta.title) || "";
+    link.appendChild(part("site-search__title", title || item.url));
     if (item.meta && item.meta.date) link.appendChild(part("site-search__date", item.meta.date));
-    link.appendChild(marked(part("site-search__excerpt", ""), item.excerpt || ""));
+    link.appendChild(marked(part("site-search__excerpt", ""), item.excerpt || "", title));
     li.appendChild(link);
     return li;
   }
@@ -118,17 +119,27 @@
   }
 
   // Pagefind's excerpt is the page's text, escaped, with <mark> around the words found: each piece goes in
-  // as text (its entities decoded), and only those marks become elements.
+  // as text (its entities decoded), and only those marks become elements. The page's text starts with its
+  // title ("Title. …"), shown above the excerpt already: an excerpt that starts there skips it.
   var ENTITIES = { "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": "\"", "&#39;": "'" };
 
-  function marked(target, excerpt) {
+  function decode(text) {
+    return text.replace(/&(?:lt|gt|amp|quot|#39);/g, function (entity) { return ENTITIES[entity]; });
+  }
+
+  function marked(target, excerpt, title) {
+    var opening = title + ". ";
+    var skip = decode(excerpt.replace(/<\/?mark>/g, "")).indexOf(opening) === 0 ? opening.length : 0;
     var inside = false;
     excerpt.split(/(<mark>|<\/mark>)/).forEach(function (piece) {
       if (piece === "<mark>" || piece === "</mark>") {
         inside = piece === "<mark>";
         return;
       }
-      var text = piece.replace(/&(?:lt|gt|amp|quot|#39);/g, function (entity) { return ENTITIES[entity]; });
+      var text = decode(piece);
+      var cut = Math.min(skip, text.length);
+      text = text.slice(cut);
+      skip -= cut;
       if (!text) return;
       var node = inside ? document.createElement("mark") : document.createTextNode(text);
       if (inside) node.textContent = text;
