@@ -129,7 +129,7 @@
 
   function marked(target, excerpt, title) {
     var opening = title + ". ";
-    var skip = decode(excerpt.replace(/<\/?mark>/g, "")).indexOf(opening) === 0 ? opening.length : 0;
+    var skip = title && decode(excerpt.replace(/<\/?mark>/g, "")).indexOf(opening) === 0 ? opening.length : 0;
     var inside = false;
     excerpt.split(/(<mark>|<\/mark>)/).forEach(function (piece) {
       if (piece === "<mark>" || piece === "</mark>") {
