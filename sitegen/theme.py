@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import unquote
 
 import jinja2
 from pygments.formatters import HtmlFormatter
 
 from sitegen import __version__
 from sitegen.config import SiteConfig
+from sitegen.image_size import image_size
 from sitegen.media import light_only
 from sitegen.model import OutputFile, Page
 from sitegen.slugs import slugify
@@ -56,8 +58,26 @@ class Theme:
             site=self.config, url=site_path, generator=f"sitegen {__version__}",
             abs_url=lambda path="": absolute_url(self.config.url, self.config.base_url, site_path(path)),
             term_path=lambda taxonomy, name: f"{taxonomy}/{slugify(name)}/",
+            image_size=self.image_size,
         )
         return env
+
+    def image_size(self, src: str) -> tuple[int, int] | None:
+        """The pixel size of an image of the site ('/assets/x.svg', a file under content/), for an <img>'s
+        width and height; None for external and unknown images."""
+        if not src.startswith("/") or src.startswith("//"):
+            return None
+        content = self.config.content_path.resolve()
+        path = (content / unquote(src.split("?")[0].split("#")[0]).lstrip("/")).resolve()
+        if not path.is_relative_to(content):
+            return None
+        if path not in self._sizes:
+            self._sizes[path] = image_size(path)
+        return self._sizes[path]
+
+    @cached_property
+    def _sizes(self) -> dict[Path, tuple[int, int] | None]:
+        return {}
 
     def _absolute_links(self, html: str) -> str:
         """Root paths in `html` as full URLs, for feeds (read outside the site)."""
