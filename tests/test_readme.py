@@ -14,7 +14,7 @@ README = (REPO / "README.md").read_text()
 def test_readme_starts_with_the_build_and_test_commands():
     commands = re.findall(r"^python3 -m pip install .*$", README, re.M)
     assert commands[0] == "python3 -m pip install . && sitegen build"
-    assert commands[1] == 'python3 -m pip install -e ".[test]" && python3 -m pytest -q'
+    assert commands[1] == 'python3 -m pip install -e ".[test]" && python3 -m pytest -q -n 2'
     assert README.index(commands[0]) < README.index("## A tour")
     assert commands[1] in (REPO / ".ci/run").read_text()
 
