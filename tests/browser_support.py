@@ -17,10 +17,28 @@ from typing import Iterator
 import pytest
 
 CHROMIUM = os.environ.get("SITEGEN_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent / "artifacts" / "screenshots"  # for a person to look at
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required",
 ]
+
+
+def device(phone: bool) -> dict:
+    """Context options for a phone (390 px, touch, a mobile viewport) or a desktop (1280 px)."""
+    return {"viewport": PHONE if phone else DESKTOP, "is_mobile": phone, "has_touch": phone}
+
+
+def save_screenshot(page, name: str, *, full_page: bool = True, min_bytes: int = 10_000) -> Path:
+    """tests/artifacts/screenshots/<name>.png, written afresh (an old file never passes for a new one)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    out = SCREENSHOTS / f"{name}.png"
+    out.unlink(missing_ok=True)
+    page.screenshot(path=str(out), full_page=full_page)
+    assert out.is_file() and out.stat().st_size > min_bytes, out
+    return out
 
 
 def missing(reason: str) -> None:

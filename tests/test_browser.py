@@ -23,14 +23,12 @@ from urllib.parse import urljoin
 
 import pytest
 
-from browser_support import CHROMIUM_ARGS, Watch, chromium_path, missing, serve
+from browser_support import (CHROMIUM_ARGS, DESKTOP, PHONE, Watch, chromium_path, device,  # noqa: F401 (PHONE: for other modules)
+                             missing, save_screenshot, serve)
 from conftest import REPO, post, write
 
 POST = "posts/lfp-position-decoding/"  # two autoplaying, looping trace animations, light and dark
 VIDEO = "figure.animation video"
-SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -418,11 +416,9 @@ def test_animation_box_fits_its_video(open_page):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots(open_page, width_name, scheme):
     """home-light-desktop.png … post-dark-phone.png: two pages, two themes, two widths."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     phone = width_name == "phone"
     for name, path in (("home", ""), ("post", POST)):
-        page, watch = open_page(path, viewport=PHONE if phone else DESKTOP, color_scheme=scheme,
-                                is_mobile=phone, has_touch=phone)
+        page, watch = open_page(path, color_scheme=scheme, **device(phone))
         assert theme(page) == scheme
         # Nothing sticks out sideways on a phone.
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -430,10 +426,7 @@ def test_screenshots(open_page, width_name, scheme):
         # Lazy images below the fold would be blank in a full-page screenshot: load them all now.
         page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
         page.wait_for_function("Array.from(document.images).every(i => i.complete)")
-        out = SCREENSHOTS / f"{name}-{scheme}-{width_name}.png"
-        out.unlink(missing_ok=True)
-        page.screenshot(path=str(out), full_page=True)
-        assert out.is_file() and out.stat().st_size > 20_000, out
+        save_screenshot(page, f"{name}-{scheme}-{width_name}", min_bytes=20_000)
         watch.assert_clean()
 
 

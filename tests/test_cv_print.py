@@ -8,11 +8,10 @@ import re
 
 import pytest
 
-from browser_support import Watch, serve
+from browser_support import Watch, save_screenshot, serve
 from conftest import REPO, post, run_cli, write
 from test_browser import DESKTOP, PHONE, browser  # noqa: F401 (fixture)
 
-SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
 CORPUS = REPO / "tests" / "cv_corpus"
 A4 = {"width": 794, "height": 1123}  # CSS pixels at 96 dpi
 CONFIG = '''title = "Elif Şahin"
@@ -70,7 +69,7 @@ def test_printed_it_is_black_on_white_without_the_sites_chrome(open_cv):
         title: getComputedStyle(document.querySelector('.cv-section__title')).color})""")
     assert colours == {"body": "rgb(255, 255, 255)", "name": "rgb(0, 0, 0)", "heading": "rgb(0, 0, 0)",
                        "title": "rgb(0, 0, 0)"}
-    page.screenshot(path=str(SCREENSHOTS / "cv-print.png"), full_page=True)
+    save_screenshot(page, "cv-print")
     watch.assert_clean()
 
 
@@ -103,5 +102,5 @@ def test_screenshots_and_no_sideways_scrolling(open_cv, scheme, viewport):
     page, watch = open_cv(viewport=viewport, color_scheme=scheme)
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert page.evaluate("document.documentElement.dataset.theme") == scheme
-    page.screenshot(path=str(SCREENSHOTS / f"cv-{scheme}-{viewport['width']}.png"), full_page=True)
+    save_screenshot(page, f"cv-{scheme}-{viewport['width']}")
     watch.assert_clean()

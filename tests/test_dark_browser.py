@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import serve
-from conftest import REPO, post, run_cli, write
-from test_browser import DESKTOP, PHONE, browser, open_page, theme  # noqa: F401 (fixtures)
+from browser_support import device, save_screenshot, serve
+from conftest import post, run_cli, write
+from test_browser import browser, open_page, theme  # noqa: F401 (fixtures)
 
-SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
 POST = "posts/figures/"
 
 
@@ -165,14 +164,8 @@ def test_the_heros_overlay_image_has_its_twin(open_page):
 @pytest.mark.parametrize("name, path", [("post", POST), ("home", "")])
 def test_dark_screenshots(open_page, name, path, width_name):
     """dark-post-desktop.png …: what a reader of the dark theme sees, whole page."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    phone = width_name == "phone"
-    page, watch = open_page(path, viewport=PHONE if phone else DESKTOP, color_scheme="dark", is_mobile=phone,
-                            has_touch=phone)
+    page, watch = open_page(path, color_scheme="dark", **device(width_name == "phone"))
     assert theme(page) == "dark"
     assert_no_broken_images(page)
-    out = SCREENSHOTS / f"dark-{name}-{width_name}.png"
-    out.unlink(missing_ok=True)
-    page.screenshot(path=str(out), full_page=True)
-    assert out.is_file() and out.stat().st_size > 10_000, out
+    save_screenshot(page, f"dark-{name}-{width_name}")
     watch.assert_clean()

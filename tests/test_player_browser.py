@@ -7,21 +7,19 @@ HTTP status of 400 or more fails the test (see browser_support.Watch).
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from browser_support import serve
-from conftest import REPO, post, run_cli, write
+from browser_support import device, save_screenshot, serve
+from conftest import post, run_cli, write
 from test_browser import (DESKTOP, NO_VIDEO, PHONE, browser, open_page, theme,  # noqa: F401 (fixtures)
                           wait_playing)
 
 FPS, FRAMES = 10, 30
 TITLE = "Ada Quist — Neural Dynamics and Brain Signals"  # 45 characters
 assert len(TITLE) == 45
-SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
 FIGURE = "figure.animation"
 VIDEO = "figure.animation video"
 POST = "posts/player/"
@@ -356,16 +354,11 @@ def test_a_code_block_has_its_language_and_a_copy_button(open_page):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_player_screenshots(open_page, scheme, width_name):
     """player-light-desktop.png …: the post with its figure paused on a frame, the bar and a code block."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    phone = width_name == "phone"
-    page, watch = open_page(POST, viewport=PHONE if phone else DESKTOP, color_scheme=scheme, is_mobile=phone,
-                            has_touch=phone)
+    page, watch = open_page(POST, color_scheme=scheme, **device(width_name == "phone"))
     video = start(page)
     control(page, "Pause").click()
     page.locator(".player__scrub").fill("12")
     paused_at(page, video, 12)
     page.evaluate("window.scrollTo(0, 0)")
-    out = SCREENSHOTS / f"player-{scheme}-{width_name}.png"
-    page.screenshot(path=str(out), full_page=True)
-    assert out.is_file() and out.stat().st_size > 10_000
+    save_screenshot(page, f"player-{scheme}-{width_name}")
     watch.assert_clean()

@@ -8,12 +8,11 @@ import shutil
 
 import pytest
 
-from browser_support import serve
+from browser_support import save_screenshot, serve
 from conftest import REPO, post, run_cli, write
 from test_browser import DESKTOP, PHONE, browser, open_page  # noqa: F401 (fixtures)
 
 CORPUS = REPO / "tests" / "bib_corpus"
-SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
 BODY = """
 Balanced networks oscillate without any oscillating cell [@okafor2021balanced; @garciaLopez2023Manifold, p. 304].
 As @Brandt2017 showed for two units, a limit cycle needs little; the textbook account is in
@@ -87,13 +86,12 @@ def test_a_citation_leads_to_its_reference_and_the_reference_to_the_page(open_pa
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
 def test_screenshots(open_page, scheme, viewport):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for path, name in (("publications/", "publications"), ("posts/cites/", "citations")):
         page, watch = open_page(path, viewport=viewport, color_scheme=scheme)
         assert page.evaluate("document.documentElement.dataset.theme") == scheme
         if name == "publications":
             page.locator("#garciaLopez2023Manifold .pub__abstract summary").click()
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{scheme}-{viewport['width']}.png"), full_page=True)
+        save_screenshot(page, f"{name}-{scheme}-{viewport['width']}")
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {viewport['width']}px"
         watch.assert_clean()

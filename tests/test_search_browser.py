@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import serve
-from conftest import REPO, post, run_cli, write
+from browser_support import save_screenshot, serve
+from conftest import post, run_cli, write
 from test_browser import DESKTOP, PHONE, browser, open_page  # noqa: F401 (fixtures)
 
-SCREENSHOTS = REPO / "tests" / "artifacts" / "screenshots"
 UNIQUE = "quokkalith"  # in one post only
 BOX = ".site-search__input"
 RESULT = ".site-search__result"
@@ -123,7 +122,7 @@ def test_wide_screen_results_look_right(open_page, scheme):
     column = page.locator(".site-header__inner").bounding_box()
     assert box["x"] >= column["x"] and box["x"] + box["width"] <= column["x"] + column["width"]
     assert page.locator(".site-header").bounding_box()["height"] == header  # it drops over the page
-    page.screenshot(path=str(SCREENSHOTS / f"search-{scheme}-1280.png"))
+    save_screenshot(page, f"search-{scheme}-1280", full_page=False)
     page.mouse.click(10, DESKTOP["height"] - 10)  # a click elsewhere closes it
     assert not page.locator(BOX).is_visible()
     watch.assert_clean()
@@ -143,7 +142,7 @@ def test_on_a_phone_the_box_opens_below_a_one_row_header(open_page, scheme):
     assert card["x"] >= 0 and card["x"] + card["width"] <= PHONE["width"]
     assert page.locator(".site-header").bounding_box()["height"] == header
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
-    page.screenshot(path=str(SCREENSHOTS / f"search-{scheme}-390.png"))
+    save_screenshot(page, f"search-{scheme}-390", full_page=False)
     with page.expect_navigation():
         results.first.locator("a").tap()
     assert page.url.endswith("/sub/posts/beta/")
